@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# bench-import.sh: time `heapsnap import` against yajl's bare parse
+# (`json_verify`) on node-generated heap snapshots of the given sizes.
+#
+# usage: tests/bench/bench-import.sh [--gen-only] [SIZE_MB ...]   (default: 100 500)
+#
+# env:
+#   HEAPSNAP   heapsnap binary (default build/tools/heapsnap; a relative path
+#              is taken relative to the repository root)
+#   BENCH_DIR  where snapshots and databases go (default ${TMPDIR:-/tmp}/v8a-bench);
+#              never inside the repository
+#   REPEAT     runs per measurement, the best wall time is kept (default 1)
+#   NODE       node binary (default node)
+#
+# Snapshots are generated once (tests/bench/gen-heap.js) and reused.
+# Exit status: 0 (targets are informational), 2 if a measured command fails
+# or the setup is wrong.
+set -euo pipefail
+
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$SCRIPT_DIR/../.." && pwd)
+
+HEAPSNAP=${HEAPSNAP:-build/tools/heapsnap}
+[[ $HEAPSNAP == /* ]] || HEAPSNAP="$ROOT/$HEAPSNAP"
+BENCH_DIR=${BENCH_DIR:-${TMPDIR:-/tmp}/v8a-bench}
+REPEAT=${REPEAT:-1}
+NODE=${NODE:-node}
+TIME=/usr/bin/time
+
+die() { echo "bench-import: $*" >&2; exit 2; }
+
+GEN_ONLY=0
+SIZES=()
+for a in "$@"; do
+    case $a in
+        --gen-only) GEN_ONLY=1 ;;
+        -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        ''|*[!0-9]*) die "bad argument '$a' (sizes are whole MB)" ;;
+        *) SIZES+=("$a") ;;
+    esac
+done
+[[ ${#SIZES[@]} -gt 0 ]] || SIZES=(100 500)
+[[ $REPEAT =~ ^[1-9][0-9]*$ ]] || die "REPEAT must be a positive integer"
+
+BENCH_DIR=$(realpath -m "$BENCH_DIR")
+case "$BENCH_DIR/" in
+    "$(realpath "$ROOT")/"*) die "BENCH_DIR $BENCH_DIR is inside the repository" ;;
+esac
+mkdir -p "$BENCH_DIR"
+
+command -v "$NODE" >/dev/null || die "node not found"
+[[ -x $TIME ]] || die "$TIME not found (apt-get install time)"
+if [[ $GEN_ONLY -eq 0 ]]; then
+    command -v json_verify >/dev/null || die "json_verify not found (apt-get install yajl-tools)"
+    [[ -x $HEAPSNAP ]] || die "$HEAPSNAP not built; build it or use --gen-only"
+fi
+
+WORK=$(mktemp -d "$BENCH_DIR/.run.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+
+# --- helpers -----------------------------------------------------------------
+
+mib() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
+
+# header_count FILE KEY: a count from the snapshot header (before "nodes")
+header_count() {
+    head -c 65536 "$1" | tr -d '\n' | sed 's/"nodes".*//' |
+        grep -o "\"$2\":[0-9]*" | head -1 | cut -d: -f2
+}
+
+# measure [--stdin FILE] [--rm PATH] NAME CMD...
+#   Runs CMD REPEAT times under /usr/bin/time -v (stdout discarded), removing
+#   PATH before each run. Sets WALL[NAME] (best wall seconds) and
+#   RSS[NAME] (max RSS MiB of that run). If CMD fails: prints its stderr, exits 2.
+declare -A WALL RSS
+measure() {
+    local stdin=/dev/null rmpath=''
+    while :; do
+        case $1 in
+            --stdin) stdin=$2; shift 2 ;;
+            --rm) rmpath=$2; shift 2 ;;
+            *) break ;;
+        esac
+    done
+    local name=$1; shift
+    local i wall rss_kb best='' best_rss=''
+    for ((i = 1; i <= REPEAT; i++)); do
+        [[ -z $rmpath ]] || rm -f "$rmpath"
+        if ! "$TIME" -v -o "$WORK/time" "$@" <"$stdin" >/dev/null 2>"$WORK/err"; then
+            echo "bench-import: $name failed: $*" >&2
+            cat "$WORK/err" >&2
+            grep '^Command' "$WORK/time" >&2 || true
+            exit 2
+        fi
+        # "Elapsed (wall clock) time (h:mm:ss or m:ss): 1:02.35"
+        wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {
+                   n = split($NF, p, ":"); s = 0
+                   for (k = 1; k <= n; k++) s = s * 60 + p[k]
+                   printf "%.2f", s }' "$WORK/time")
+        rss_kb=$(awk -F': ' '/Maximum resident set size/ { print $NF }' "$WORK/time")
+        [[ -n $wall && -n $rss_kb ]] || die "cannot parse time -v output for $name"
+        if [[ -z $best ]] || awk -v a="$wall" -v b="$best" 'BEGIN { exit !(a < b) }'; then
+            best=$wall best_rss=$rss_kb
+        fi
+    done
+    WALL[$name]=$best
+    RSS[$name]=$(awk -v k="$best_rss" 'BEGIN { printf "%.1f", k / 1024 }')
+}
+
+# --- generate ----------------------------------------------------------------
+
+FILES=()
+for n in "${SIZES[@]}"; do
+    f="$BENCH_DIR/heap-${n}mb.heapsnapshot"
+    if [[ ! -s $f ]]; then
+        echo "generating $f (target $n MB)..." >&2
+        "$NODE" --max-old-space-size=16000 --expose-gc "$SCRIPT_DIR/gen-heap.js" "$f.tmp" "$n" ||
+            { rm -f "$f.tmp"; die "gen-heap.js failed for $n MB"; }
+        mv "$f.tmp" "$f"
+    fi
+    FILES+=("$f")
+done
+
+if [[ $GEN_ONLY -eq 1 ]]; then
+    printf '%-26s %9s %10s %11s %9s %10s\n' file MiB nodes edges nodes/KB edges/node
+    for f in "${FILES[@]}"; do
+        sz=$(stat -c %s "$f")
+        nc=$(header_count "$f" node_count) ec=$(header_count "$f" edge_count)
+        printf '%-26s %9s %10s %11s %9s %10s\n' "$(basename "$f")" "$(mib "$sz")" "$nc" "$ec" \
+            "$(awk -v n="$nc" -v s="$sz" 'BEGIN { printf "%.2f", n / (s / 1024) }')" \
+            "$(awk -v n="$nc" -v e="$ec" 'BEGIN { printf "%.2f", e / n }')"
+    done
+    exit 0
+fi
+
+# --- measure -----------------------------------------------------------------
+
+ROWS=()
+for f in "${FILES[@]}"; do
+    base=$(basename "$f" .heapsnapshot)
+    db="$BENCH_DIR/$base.db"
+    echo "measuring $base..." >&2
+    cat "$f" >/dev/null                      # warm the page cache once
+
+    # Measured commands: one line each. Add e.g.
+    #   measure summary "$HEAPSNAP" summary "$db"
+    measure --stdin "$f" json_verify json_verify -q
+    measure --rm "$db" import "$HEAPSNAP" import "$f" -o "$db"
+
+    sz=$(stat -c %s "$f")
+    dbsz=$(stat -c %s "$db" 2>/dev/null || echo 0)
+    ROWS+=("$(basename "$f")|$sz|$(header_count "$f" node_count)|$(header_count "$f" edge_count)|${WALL[json_verify]}|${RSS[json_verify]}|${WALL[import]}|${RSS[import]}|$dbsz")
+done
+
+# --- report ------------------------------------------------------------------
+
+echo
+echo "v8a import benchmark  ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, REPEAT=$REPEAT, best wall time)"
+echo "heapsnap: $HEAPSNAP"
+echo
+row() { printf '%-26s %8s %9s %10s %8s %8s %8s %8s %6s %8s %8s\n' "$@"; }
+row file MiB nodes edges jv_s jv_MiB imp_s imp_MiB ratio rss/file db_MiB
+for r in "${ROWS[@]}"; do
+    IFS='|' read -r name sz nc ec jw jr iw ir dbsz <<<"$r"
+    fm=$(mib "$sz")
+    ratio=$(awk -v a="$iw" -v b="$jw" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+    rss_ratio=$(awk -v a="$ir" -v b="$fm" 'BEGIN { printf "%.2f", a / b }')
+    row "$name" "$fm" "$nc" "$ec" "$jw" "$jr" "$iw" "$ir" "$ratio" "$rss_ratio" "$(mib "$dbsz")"
+done
+echo
+echo "targets (DESIGN.md, Budgets): import wall <= 2x json_verify; import peak RSS below the file size"
+for r in "${ROWS[@]}"; do
+    IFS='|' read -r name sz nc ec jw jr iw ir dbsz <<<"$r"
+    fm=$(mib "$sz")
+    t=$(awk -v a="$iw" -v b="$jw" 'BEGIN { print (a <= 2 * b ? "PASS" : "OVER") }')
+    m=$(awk -v a="$ir" -v b="$fm" 'BEGIN { print (a < b ? "PASS" : "OVER") }')
+    printf '  %-26s time %s (%.2fx json_verify)   rss %s (%s of %s MiB)\n' "$name" "$t" \
+        "$(awk -v a="$iw" -v b="$jw" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')" "$m" "$ir" "$fm"
+done
+exit 0
