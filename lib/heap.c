@@ -1,0 +1,661 @@
+/* heap.c - reading a heap snapshot from a file or buffer, and the model's getters.
+ *
+ * Two ways in. A regular uncompressed file is mapped and given to the reader
+ * in one feed, so no token ever spans two yajl calls (yajl re-lexes such a
+ * token on every call, quadratic on long strings) and byte offsets are
+ * absolute; pages behind the parse position are dropped as it advances, so
+ * the mapping does not count against peak RSS. Anything else (gzip, pipes,
+ * tests that ask for small chunks) is read in chunks, and each chunk is cut
+ * after the last structural character that stands outside a string; the rest
+ * is carried over to the next feed. Tokens therefore never span feeds there
+ * either, whatever the chunk size, and results do not depend on it.
+ */
+#include "alloc.h"
+#include "error.h"
+#include "heap_internal.h"
+#include "heap_reader.h"
+#include "input.h"
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <string.h>
+
+#define DEFAULT_MAX_STRING (64u << 20)
+#define DEFAULT_CHUNK      (16u << 20)
+#define RELEASE_STEP       (4u << 20) /* mapped bytes kept behind each reader */
+
+void v8a_read_options_init(v8a_read_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->max_string = DEFAULT_MAX_STRING;
+    o->chunk_size = DEFAULT_CHUNK;
+}
+
+/* ---- strlist ---- */
+
+void v8a__strlist_free(v8a__strlist *l)
+{
+    for (size_t i = 0; i < l->count; i++) v8a__free(l->items[i]);
+    v8a__free(l->items);
+    memset(l, 0, sizeof *l);
+}
+
+int v8a__strlist_push(v8a__strlist *l, const char *s, size_t n)
+{
+    if (v8a__grow((void **)&l->items, &l->cap, l->count + 1, sizeof *l->items) < 0) return -1;
+    char *d = v8a__malloc(n + 1);
+    if (!d) return -1;
+    memcpy(d, s, n);
+    d[n] = '\0';
+    l->items[l->count++] = d;
+    return 0;
+}
+
+int v8a__strlist_find(const v8a__strlist *l, const char *name)
+{
+    for (size_t i = 0; i < l->count; i++)
+        if (strcmp(l->items[i], name) == 0) return (int)i;
+    return -1;
+}
+
+/* ---- lifecycle ---- */
+
+v8a_heap *v8a__heap_new(const char *source)
+{
+    v8a_heap *h = v8a__calloc(1, sizeof *h);
+    if (!h || !(h->source = v8a__strdup(source))) {
+        v8a__free(h);
+        v8a__error_nomem("heap");
+        return NULL;
+    }
+    return h;
+}
+
+void v8a_heap_free(v8a_heap *h)
+{
+    if (!h) return;
+    v8a__free(h->source);
+    v8a__strlist *lists[] = {&h->node_fields,       &h->edge_fields,
+                             &h->node_types,        &h->edge_types,
+                             &h->location_fields,   &h->trace_function_info_fields,
+                             &h->trace_node_fields, &h->sample_fields};
+    for (size_t i = 0; i < sizeof lists / sizeof *lists; i++) v8a__strlist_free(lists[i]);
+    void *arrays[] = {
+        h->node_type,       h->node_name,          h->node_id,           h->node_self_size,
+        h->first_edge,      h->node_trace_node_id, h->node_detachedness, h->id_order,
+        h->edge_type,       h->edge_name,          h->edge_to,           h->string_data,
+        h->string_offset,   h->loc_node,           h->loc_script_id,     h->loc_script_node,
+        h->loc_line,        h->loc_column,         h->tfi_function_id,   h->tfi_name,
+        h->tfi_script_name, h->tfi_script_id,      h->tfi_line,          h->tfi_column,
+        h->trace_id,        h->trace_count_v,      h->trace_size,        h->trace_fi,
+        h->trace_parent,    h->sample_ts,          h->sample_last_id};
+    for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++) v8a__free(arrays[i]);
+    v8a__free(h);
+}
+
+/* ---- driving the reader ---- */
+
+typedef int (*read_fn)(void *payload, void *buf, size_t cap, size_t *got, uint64_t offset);
+
+/* Shared by the readers of one parse; each reader has a ticker of its own. */
+typedef struct {
+    const v8a_read_options *opts;
+    v8a__input *in; /* NULL for buffers */
+    uint64_t total; /* for progress; 0 unknown */
+    atomic_uint_fast64_t done[3];
+    atomic_int stop; /* set when one part failed: the others give up */
+} driver;
+
+typedef struct {
+    driver *d;
+    int part;
+    int reporter; /* the thread that calls the progress callback */
+    uint64_t start, released;
+} ticker;
+
+static int on_tick(void *payload, uint64_t offset)
+{
+    ticker *t = payload;
+    driver *d = t->d;
+    if (atomic_load(&d->stop)) return 1;
+    if (d->in && d->in->kind == V8A__IN_MAP && offset > t->released + 2 * RELEASE_STEP) {
+        v8a__input_release(d->in, t->released, offset - RELEASE_STEP);
+        t->released = offset - RELEASE_STEP;
+    }
+    uint64_t done = offset - t->start;
+    if (d->in && d->in->kind == V8A__IN_STREAM && d->in->compressed)
+        done = v8a__input_file_position(d->in);
+    atomic_store(&d->done[t->part], done);
+    if (t->reporter && d->opts->progress) {
+        uint64_t sum =
+            atomic_load(&d->done[0]) + atomic_load(&d->done[1]) + atomic_load(&d->done[2]);
+        return d->opts->progress(d->opts->payload, "parse", sum, d->total);
+    }
+    return 0;
+}
+
+/* Feeds the whole of the input from read(), cut after structural characters. */
+static int feed_stream(v8a__heap_reader *r, const v8a_read_options *opts, read_fn rd, void *payload,
+                       const char *name)
+{
+    size_t chunk = opts->chunk_size ? opts->chunk_size : DEFAULT_CHUNK;
+    size_t cap = 0, have = 0, scanned = 0, safe = 0;
+    int in_str = 0, esc = 0, rc = 0;
+    uint64_t offset = 0; /* of buf[0] in the input */
+    unsigned char *buf = NULL;
+    for (;;) {
+        if (have > opts->max_string + 65536) {
+            rc = v8a__error_set(V8A_ENOMEM,
+                                "%s: byte %" PRIu64 ": a token of more than %" PRIu64
+                                " bytes exceeds the limit (max_string)",
+                                name, offset, opts->max_string);
+            break;
+        }
+        if (have + chunk > cap && v8a__grow((void **)&buf, &cap, have + chunk, 1) < 0) {
+            rc = v8a__error_nomem("input buffer");
+            break;
+        }
+        size_t got = 0;
+        rc = rd(payload, buf + have, chunk, &got, offset + have);
+        if (rc < 0) break;
+        if (got == 0) {
+            if (have > 0) rc = v8a__heap_reader_feed(r, buf, have);
+            break;
+        }
+        have += got;
+        for (size_t i = scanned; i < have; i++) {
+            unsigned char c = buf[i];
+            if (in_str) {
+                if (esc)
+                    esc = 0;
+                else if (c == '\\')
+                    esc = 1;
+                else if (c == '"')
+                    in_str = 0;
+            } else if (c == '"') {
+                in_str = 1;
+            } else if (c == ',' || c == ']' || c == '}' || c == '[' || c == '{' || c == ':') {
+                safe = i + 1;
+            }
+        }
+        scanned = have;
+        if (safe > 0) {
+            rc = v8a__heap_reader_feed(r, buf, safe);
+            if (rc != 0) break;
+            memmove(buf, buf + safe, have - safe);
+            offset += safe;
+            have -= safe;
+            scanned = have;
+            safe = 0;
+        }
+    }
+    v8a__free(buf);
+    return rc;
+}
+
+typedef struct {
+    const unsigned char *p;
+    size_t len, at, chunk;
+} mem_src;
+
+static int mem_read(void *payload, void *buf, size_t cap, size_t *got, uint64_t offset)
+{
+    mem_src *m = payload;
+    (void)offset;
+    size_t n = m->len - m->at;
+    if (n > cap) n = cap;
+    if (n > m->chunk) n = m->chunk;
+    memcpy(buf, m->p + m->at, n);
+    m->at += n;
+    *got = n;
+    return 0;
+}
+
+static int input_read(void *payload, void *buf, size_t cap, size_t *got, uint64_t offset)
+{
+    return v8a__input_read(payload, buf, cap, got, offset);
+}
+
+/* ---- the split parse of a whole buffer ---- */
+
+static size_t skip_ws(const unsigned char *b, size_t len, size_t i)
+{
+    while (i < len && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t')) i++;
+    return i;
+}
+
+/* From just after a key, finds `: [` and the first `]` after it. Numeric
+ * sections hold no strings or arrays, so that `]` closes the section; if the
+ * file is malformed there, the section reader fails and the sequential parse
+ * reports the fault. */
+static int find_array(const unsigned char *b, size_t len, size_t at, size_t *open, size_t *close)
+{
+    at = skip_ws(b, len, at);
+    if (at >= len || b[at] != ':') return -1;
+    at = skip_ws(b, len, at + 1);
+    if (at >= len || b[at] != '[') return -1;
+    const unsigned char *e = memchr(b + at, ']', len - at);
+    if (!e) return -1;
+    *open = at;
+    *close = (size_t)(e - b);
+    return 0;
+}
+
+typedef struct {
+    v8a__heap_reader *r;
+    const unsigned char *buf;
+    size_t open, close;
+    driver *d;
+    int rc;
+} section_job;
+
+static int run_section(section_job *j)
+{
+    int rc = v8a__heap_reader_feed_at(j->r, j->buf + j->open, j->close - j->open + 1, j->open);
+    if (rc == 0) rc = v8a__heap_reader_finish_section(j->r);
+    if (rc < 0) atomic_store(&j->d->stop, 1);
+    return rc;
+}
+
+static void *section_thread(void *arg)
+{
+    section_job *j = arg;
+    j->rc = run_section(j);
+    return NULL;
+}
+
+/* Parses buf with "nodes" and "edges" on two threads, the rest beside them.
+ * Returns 0, 1 when the file is not laid out for it (V8's key order), or a
+ * negative code when a part failed (the caller then parses sequentially, so
+ * the error reported is always the first fault in file order). */
+static int parse_split(v8a_heap *h, const unsigned char *buf, size_t len, const char *name,
+                       const v8a_read_options *opts, driver *d)
+{
+    v8a__heap_reader *pre = NULL, *r0 = NULL, *rn = NULL, *re = NULL;
+    v8a_heap *scratch = NULL;
+    size_t n_open, n_close, e_open, e_close;
+    uint64_t key_end = 0;
+    int rc = 1;
+
+    /* 1. where does "nodes" start? read the header alone */
+    v8a_read_options ho = *opts;
+    ho.header_only = 1;
+    ho.progress = NULL;
+    scratch = v8a__heap_new(name);
+    if (!scratch || v8a__heap_reader_new(&pre, scratch, name, &ho, len) < 0) goto fallback;
+    if (v8a__heap_reader_feed(pre, buf, len) != 1) goto fallback;
+    const char *key = v8a__heap_reader_stopped_at(pre, &key_end);
+    if (!key || strcmp(key, "nodes") != 0) goto fallback;
+    if (find_array(buf, len, (size_t)key_end, &n_open, &n_close) < 0) goto fallback;
+    size_t at = skip_ws(buf, len, n_close + 1);
+    if (at >= len || buf[at] != ',') goto fallback;
+    at = skip_ws(buf, len, at + 1);
+    if (len - at < 7 || memcmp(buf + at, "\"edges\"", 7) != 0) goto fallback;
+    if (find_array(buf, len, at + 7, &e_open, &e_close) < 0) goto fallback;
+
+    /* 2. the main reader reads the header, then the sections' readers start */
+    if ((rc = v8a__heap_reader_new(&r0, h, name, opts, len)) < 0) goto done;
+    v8a__heap_reader_set_external(r0, 1, 1);
+    ticker t0 = {d, 2, 1, n_open, n_open}, tn = {d, 0, 1, n_open, n_open},
+           te = {d, 1, 0, e_open, e_open};
+    v8a__heap_reader_set_tick(r0, on_tick, &t0);
+    if ((rc = v8a__heap_reader_feed_at(r0, buf, n_open, 0)) != 0) goto done;
+    if ((rc = v8a__heap_reader_new_section(&rn, h, name, opts, "nodes", r0)) < 0) goto done;
+    if ((rc = v8a__heap_reader_new_section(&re, h, name, opts, "edges", r0)) < 0) goto done;
+    v8a__heap_reader_set_tick(rn, on_tick, &tn);
+    v8a__heap_reader_set_tick(re, on_tick, &te);
+
+    section_job je = {re, buf, e_open, e_close, d, 0};
+    section_job jn = {rn, buf, n_open, n_close, d, 0};
+    pthread_t th;
+    int threaded = pthread_create(&th, NULL, section_thread, &je) == 0;
+    if (!threaded) je.rc = run_section(&je);
+    rc = run_section(&jn);
+    static const unsigned char empty[2] = {'[', ']'};
+    if (rc == 0) rc = v8a__heap_reader_feed_at(r0, empty, 2, n_open);
+    if (rc == 0)
+        rc = v8a__heap_reader_feed_at(r0, buf + n_close + 1, e_open - n_close - 1, n_close + 1);
+    if (rc == 0) rc = v8a__heap_reader_feed_at(r0, empty, 2, e_open);
+    if (rc == 0)
+        rc = v8a__heap_reader_feed_at(r0, buf + e_close + 1, len - e_close - 1, e_close + 1);
+    if (rc != 0) atomic_store(&d->stop, 1);
+    if (threaded) pthread_join(th, NULL);
+    if (rc == 0) rc = je.rc;
+    if (rc != 0) {
+        if (rc > 0) rc = V8A_EFORMAT;
+        goto done;
+    }
+    v8a__heap_reader_adopt_nodes(r0, rn);
+    rc = v8a__heap_reader_finish(r0);
+    goto done;
+
+fallback:
+    rc = 1;
+done:
+    v8a__heap_reader_free(pre);
+    v8a__heap_reader_free(r0);
+    v8a__heap_reader_free(rn);
+    v8a__heap_reader_free(re);
+    v8a_heap_free(scratch);
+    return rc;
+}
+
+/* An empty heap for the input, with its file facts. */
+static v8a_heap *heap_for(const char *name, const v8a__input *in, size_t mem_len)
+{
+    v8a_heap *h = v8a__heap_new(name);
+    if (!h) return NULL;
+    h->file_size = in ? in->file_size : mem_len;
+    h->mtime_ns = in ? in->mtime_ns : 0;
+    h->compressed = in ? in->compressed : 0;
+    return h;
+}
+
+/* Reads everything into a fresh heap; exactly one of `in` and `mem` is set. */
+static int read_heap(v8a_heap **out, const char *name, v8a__input *in, const unsigned char *mem,
+                     size_t mem_len, const v8a_read_options *opts_in)
+{
+    v8a_read_options opts;
+    v8a__heap_reader *r = NULL;
+    int rc;
+    *out = NULL;
+    if (opts_in)
+        opts = *opts_in;
+    else
+        v8a_read_options_init(&opts);
+    if (opts.max_string == 0) opts.max_string = DEFAULT_MAX_STRING;
+
+    v8a_heap *h = heap_for(name, in, mem_len);
+    if (!h) return V8A_ENOMEM;
+    driver d = {.opts = &opts, .in = in, .total = in ? in->file_size : mem_len};
+    ticker t = {&d, 0, 1, 0, 0};
+
+    /* one buffer holding the whole file: mapped, or in memory and not chunked */
+    const unsigned char *whole = NULL;
+    size_t whole_len = 0;
+    if (in && in->kind == V8A__IN_MAP) {
+        whole = in->map;
+        whole_len = in->map_len;
+    } else if (!in && !opts.no_mmap && !(opts_in && opts_in->chunk_size)) {
+        whole = mem;
+        whole_len = mem_len;
+    }
+    if (whole && !opts.header_only) {
+        rc = parse_split(h, whole, whole_len, name, &opts, &d);
+        if (rc == 0 || rc == V8A_ECANCELED) goto done;
+        /* not splittable, or failed: parse again in one pass */
+        v8a_heap_free(h);
+        h = heap_for(name, in, mem_len);
+        if (!h) return V8A_ENOMEM;
+        atomic_store(&d.stop, 0);
+        for (int i = 0; i < 3; i++) atomic_store(&d.done[i], 0);
+        if (in) v8a__input_release(in, 0, in->map_len);
+    }
+    rc = v8a__heap_reader_new(&r, h, name, &opts,
+                              whole                                    ? whole_len
+                              : (in && in->regular && !in->compressed) ? in->file_size
+                                                                       : 0);
+    if (rc < 0) goto done;
+    v8a__heap_reader_set_tick(r, on_tick, &t);
+    if (whole) {
+        rc = v8a__heap_reader_feed(r, whole, whole_len);
+    } else if (in) {
+        rc = feed_stream(r, &opts, input_read, in, name);
+        h->compressed = in->compressed;
+    } else {
+        mem_src m = {mem, mem_len, 0, opts.chunk_size ? opts.chunk_size : DEFAULT_CHUNK};
+        rc = feed_stream(r, &opts, mem_read, &m, name);
+    }
+    if (rc < 0) goto done;
+    rc = v8a__heap_reader_finish(r);
+done:
+    if (rc == 0 && opts.progress && opts.progress(opts.payload, "parse", d.total, d.total) != 0)
+        rc = v8a__error_set(V8A_ECANCELED, "%s: canceled", name);
+    v8a__heap_reader_free(r);
+    if (rc < 0) {
+        v8a_heap_free(h);
+        return rc;
+    }
+    *out = h;
+    return 0;
+}
+
+int v8a_heap_read(v8a_heap **out, const char *path, const v8a_read_options *opts)
+{
+    v8a__input in;
+    *out = NULL;
+    int rc = v8a__input_open(&in, path, !(opts && opts->no_mmap));
+    if (rc < 0) return rc;
+    if (in.regular && in.file_size == 0) {
+        v8a__input_close(&in);
+        return v8a__error_set(V8A_EFORMAT, "%s: empty file (0 bytes)", path);
+    }
+    rc = read_heap(out, path, &in, NULL, 0, opts);
+    v8a__input_close(&in);
+    return rc;
+}
+
+int v8a_heap_read_buffer(v8a_heap **out, const void *buf, size_t len, const char *name,
+                         const v8a_read_options *opts)
+{
+    *out = NULL;
+    if (len == 0) return v8a__error_set(V8A_EFORMAT, "%s: empty file (0 bytes)", name);
+    return read_heap(out, name, NULL, buf, len, opts);
+}
+
+/* ---- getters ---- */
+
+const char *v8a_heap_source(const v8a_heap *h)
+{
+    return h->source;
+}
+uint64_t v8a_heap_file_size(const v8a_heap *h)
+{
+    return h->file_size;
+}
+int64_t v8a_heap_mtime_ns(const v8a_heap *h)
+{
+    return h->mtime_ns;
+}
+int v8a_heap_is_compressed(const v8a_heap *h)
+{
+    return h->compressed;
+}
+const v8a_heap_header *v8a_heap_get_header(const v8a_heap *h)
+{
+    return &h->header;
+}
+
+static const char *list_get(const v8a__strlist *l, size_t i)
+{
+    return i < l->count ? l->items[i] : NULL;
+}
+
+size_t v8a_heap_node_field_count(const v8a_heap *h)
+{
+    return h->node_fields.count;
+}
+const char *v8a_heap_node_field(const v8a_heap *h, size_t i)
+{
+    return list_get(&h->node_fields, i);
+}
+size_t v8a_heap_edge_field_count(const v8a_heap *h)
+{
+    return h->edge_fields.count;
+}
+const char *v8a_heap_edge_field(const v8a_heap *h, size_t i)
+{
+    return list_get(&h->edge_fields, i);
+}
+size_t v8a_heap_location_field_count(const v8a_heap *h)
+{
+    return h->location_fields.count;
+}
+const char *v8a_heap_location_field(const v8a_heap *h, size_t i)
+{
+    return list_get(&h->location_fields, i);
+}
+size_t v8a_heap_node_type_count(const v8a_heap *h)
+{
+    return h->node_types.count;
+}
+const char *v8a_heap_node_type_name(const v8a_heap *h, unsigned code)
+{
+    return list_get(&h->node_types, code);
+}
+size_t v8a_heap_edge_type_count(const v8a_heap *h)
+{
+    return h->edge_types.count;
+}
+const char *v8a_heap_edge_type_name(const v8a_heap *h, unsigned code)
+{
+    return list_get(&h->edge_types, code);
+}
+
+uint32_t v8a_heap_node_count(const v8a_heap *h)
+{
+    return h->node_count;
+}
+uint32_t v8a_heap_edge_count(const v8a_heap *h)
+{
+    return h->edge_count;
+}
+uint32_t v8a_heap_string_count(const v8a_heap *h)
+{
+    return h->string_count;
+}
+uint32_t v8a_heap_location_count(const v8a_heap *h)
+{
+    return h->location_count;
+}
+uint32_t v8a_heap_trace_function_count(const v8a_heap *h)
+{
+    return h->tfi_count;
+}
+uint32_t v8a_heap_trace_node_count(const v8a_heap *h)
+{
+    return h->trace_count;
+}
+uint32_t v8a_heap_sample_count(const v8a_heap *h)
+{
+    return h->sample_count;
+}
+
+uint64_t v8a_heap_total_self_size(const v8a_heap *h)
+{
+    uint64_t t = 0;
+    for (uint32_t i = 0; i < h->node_count; i++) t += h->node_self_size[i];
+    return t;
+}
+
+uint64_t v8a_heap_node_id(const v8a_heap *h, uint32_t i)
+{
+    return h->node_id[i];
+}
+unsigned v8a_heap_node_type(const v8a_heap *h, uint32_t i)
+{
+    return h->node_type[i];
+}
+uint32_t v8a_heap_node_name(const v8a_heap *h, uint32_t i)
+{
+    return h->node_name[i];
+}
+uint64_t v8a_heap_node_self_size(const v8a_heap *h, uint32_t i)
+{
+    return h->node_self_size[i];
+}
+uint32_t v8a_heap_node_edge_count(const v8a_heap *h, uint32_t i)
+{
+    return h->first_edge[i + 1] - h->first_edge[i];
+}
+uint32_t v8a_heap_node_first_edge(const v8a_heap *h, uint32_t i)
+{
+    return h->first_edge[i];
+}
+unsigned v8a_heap_node_detachedness(const v8a_heap *h, uint32_t i)
+{
+    return h->node_detachedness ? h->node_detachedness[i] : 0;
+}
+uint32_t v8a_heap_node_trace_node_id(const v8a_heap *h, uint32_t i)
+{
+    return h->node_trace_node_id ? h->node_trace_node_id[i] : 0;
+}
+
+uint32_t v8a_heap_find_id(const v8a_heap *h, uint64_t id)
+{
+    if (!h->id_order) return UINT32_MAX;
+    uint32_t lo = 0, hi = h->node_count;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        uint64_t m = h->node_id[h->id_order[mid]];
+        if (m == id) return h->id_order[mid];
+        if (m < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return UINT32_MAX;
+}
+
+unsigned v8a_heap_edge_type(const v8a_heap *h, uint32_t e)
+{
+    return h->edge_type[e];
+}
+uint32_t v8a_heap_edge_name_or_index(const v8a_heap *h, uint32_t e)
+{
+    return h->edge_name[e];
+}
+int v8a_heap_edge_name_is_index(const v8a_heap *h, uint32_t e)
+{
+    return h->edge_is_index[h->edge_type[e]];
+}
+uint32_t v8a_heap_edge_to(const v8a_heap *h, uint32_t e)
+{
+    return h->edge_to[e];
+}
+
+const char *v8a_heap_string(const v8a_heap *h, uint32_t s, size_t *len)
+{
+    if (s >= h->string_count) {
+        if (len) *len = 0;
+        return "";
+    }
+    if (len) *len = (size_t)(h->string_offset[s + 1] - h->string_offset[s] - 1);
+    return h->string_data + h->string_offset[s];
+}
+
+void v8a_heap_get_location(const v8a_heap *h, uint32_t i, v8a_heap_location *out)
+{
+    out->node = h->loc_node[i];
+    out->script_id = h->loc_script_id[i];
+    out->script_node = h->loc_script_node[i];
+    out->line = h->loc_line[i];
+    out->column = h->loc_column[i];
+}
+
+void v8a_heap_get_trace_function(const v8a_heap *h, uint32_t i, v8a_heap_trace_function *out)
+{
+    out->function_id = h->tfi_function_id[i];
+    out->name = h->tfi_name[i];
+    out->script_name = h->tfi_script_name[i];
+    out->script_id = h->tfi_script_id[i];
+    out->line = h->tfi_line[i];
+    out->column = h->tfi_column[i];
+}
+
+void v8a_heap_get_trace_node(const v8a_heap *h, uint32_t i, v8a_heap_trace_node *out)
+{
+    out->id = h->trace_id[i];
+    out->function_info = h->trace_fi[i];
+    out->parent = h->trace_parent[i];
+    out->count = h->trace_count_v[i];
+    out->size = h->trace_size[i];
+}
+
+void v8a_heap_get_sample(const v8a_heap *h, uint32_t i, uint64_t *timestamp_us,
+                         uint64_t *last_assigned_id)
+{
+    *timestamp_us = h->sample_ts[i];
+    *last_assigned_id = h->sample_last_id[i];
+}

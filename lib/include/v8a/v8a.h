@@ -1,0 +1,14 @@
+/* v8a/v8a.h - the whole public API of libv8a.
+ *
+ * v8a reads V8 artifacts (heap snapshots; CPU and heap profiles to come) with
+ * a streaming parser, checks them, and stores them in SQLite for analysis.
+ * See docs/internals.md for a tour of the library.
+ */
+#ifndef V8A_V8A_H
+#define V8A_V8A_H
+
+#include <v8a/common.h>
+#include <v8a/heap.h>
+#include <v8a/store.h>
+
+#endif

@@ -1,0 +1,466 @@
+/* store_import.c - writing a heap snapshot into a new v8a database.
+ *
+ * The database is built in a temporary file beside the target, with the
+ * journal and syncing off and one exclusive transaction, then closed, synced
+ * and renamed over the target: readers see the old file or the complete new
+ * one, and a failure anywhere unlinks the temporary file. Node rows go in in
+ * id order so that `id` is the rowid (lookups by id need no index); the
+ * graph itself (edges, and node columns for fast reloading) is stored as
+ * packed little-endian arrays in `arrays`, read back by v8a_store_load_heap()
+ * and by the `edges` table-valued function. The schema is docs/schema.md.
+ */
+#include "alloc.h"
+#include "error.h"
+#include "heap_internal.h"
+#include "store_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <sys/stat.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+const char v8a__schema_sql[] =
+    "CREATE TABLE meta(key TEXT PRIMARY KEY NOT NULL, value);\n"
+    "CREATE TABLE fields(list TEXT NOT NULL, pos INTEGER NOT NULL, name TEXT NOT NULL,\n"
+    "  PRIMARY KEY(list, pos));\n"
+    "CREATE TABLE node_types(code INTEGER PRIMARY KEY, name TEXT NOT NULL);\n"
+    "CREATE TABLE edge_types(code INTEGER PRIMARY KEY, name TEXT NOT NULL,\n"
+    "  name_is_index INTEGER NOT NULL);\n"
+    "CREATE TABLE strings(sid INTEGER PRIMARY KEY, value TEXT NOT NULL);\n"
+    "CREATE TABLE node_rows(id INTEGER PRIMARY KEY, ordinal INTEGER NOT NULL,\n"
+    "  type_code INTEGER NOT NULL, name_sid INTEGER NOT NULL, self_size INTEGER NOT NULL,\n"
+    "  edge_count INTEGER NOT NULL, detachedness INTEGER NOT NULL,\n"
+    "  trace_node_id INTEGER NOT NULL);\n"
+    "CREATE VIEW nodes AS SELECT n.id AS id, n.ordinal AS ordinal, t.name AS type,\n"
+    "  s.value AS name, n.self_size AS self_size, n.edge_count AS edge_count,\n"
+    "  n.detachedness AS detachedness, n.trace_node_id AS trace_node_id\n"
+    "  FROM node_rows n JOIN node_types t ON t.code = n.type_code\n"
+    "  JOIN strings s ON s.sid = n.name_sid;\n"
+    "CREATE TABLE locations(node_id INTEGER NOT NULL, script_id INTEGER NOT NULL,\n"
+    "  script_node_id INTEGER, line INTEGER NOT NULL, column INTEGER NOT NULL);\n"
+    "CREATE TABLE trace_functions(idx INTEGER PRIMARY KEY, function_id INTEGER NOT NULL,\n"
+    "  name TEXT NOT NULL, script_name TEXT NOT NULL, script_id INTEGER NOT NULL,\n"
+    "  line INTEGER NOT NULL, column INTEGER NOT NULL, name_sid INTEGER NOT NULL,\n"
+    "  script_name_sid INTEGER NOT NULL);\n"
+    "CREATE TABLE trace_nodes(idx INTEGER PRIMARY KEY, id INTEGER NOT NULL,\n"
+    "  parent_idx INTEGER, function_idx INTEGER NOT NULL, count INTEGER NOT NULL,\n"
+    "  size INTEGER NOT NULL);\n"
+    "CREATE TABLE samples(idx INTEGER PRIMARY KEY, timestamp_us INTEGER NOT NULL,\n"
+    "  last_assigned_id INTEGER NOT NULL);\n"
+    "CREATE TABLE arrays(name TEXT NOT NULL, part INTEGER NOT NULL, elem_size INTEGER NOT NULL,\n"
+    "  data BLOB NOT NULL, PRIMARY KEY(name, part));\n";
+
+#define PART_BYTES (32u << 20)
+
+void v8a_import_options_init(v8a_import_options *o)
+{
+    memset(o, 0, sizeof *o);
+    v8a_read_options_init(&o->read);
+}
+
+/* ---- small writers ---- */
+
+typedef struct {
+    sqlite3 *db;
+    const char *path;
+    const v8a_heap *h;
+    const v8a_import_options *opts;
+    uint64_t rows_done, rows_total;
+} writer;
+
+static int meta_put(writer *w, const char *key, const char *text, int64_t num, int is_null)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(w->db, "INSERT INTO meta(key, value) VALUES(?, ?)", -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+        if (is_null)
+            sqlite3_bind_null(st, 2);
+        else if (text)
+            sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_int64(st, 2, num);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_DONE) rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_OK ? 0 : v8a__sqlite_error(w->db, rc, w->path, "write meta");
+}
+
+static int meta_int(writer *w, const char *key, int64_t v)
+{
+    return meta_put(w, key, NULL, v, 0);
+}
+
+static int meta_text(writer *w, const char *key, const char *v)
+{
+    return meta_put(w, key, v, 0, v == NULL);
+}
+
+static int write_list(writer *w, const char *list, const v8a__strlist *l)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(w->db, "INSERT INTO fields(list, pos, name) VALUES(?, ?, ?)", -1,
+                                &st, NULL);
+    for (size_t i = 0; rc == SQLITE_OK && i < l->count; i++) {
+        sqlite3_bind_text(st, 1, list, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
+        sqlite3_bind_text(st, 3, l->items[i], -1, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_DONE) rc = sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_OK ? 0 : v8a__sqlite_error(w->db, rc, w->path, "write fields");
+}
+
+static int write_types(writer *w, const char *table, const v8a__strlist *l, int edges)
+{
+    char sql[128];
+    sqlite3_stmt *st = NULL;
+    snprintf(sql, sizeof sql, "INSERT INTO %s VALUES(?, ?%s)", table, edges ? ", ?" : "");
+    int rc = sqlite3_prepare_v2(w->db, sql, -1, &st, NULL);
+    for (size_t i = 0; rc == SQLITE_OK && i < l->count; i++) {
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)i);
+        sqlite3_bind_text(st, 2, l->items[i], -1, SQLITE_STATIC);
+        if (edges) sqlite3_bind_int(st, 3, w->h->edge_is_index[i]);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_DONE) rc = sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_OK ? 0 : v8a__sqlite_error(w->db, rc, w->path, "write types");
+}
+
+/* Stores n elements of elem bytes as parts of at most PART_BYTES. */
+static int write_array(writer *w, const char *name, const void *data, uint64_t n, int elem)
+{
+    sqlite3_stmt *st = NULL;
+    if (!data) return 0;
+    int rc = sqlite3_prepare_v2(
+        w->db, "INSERT INTO arrays(name, part, elem_size, data) VALUES(?, ?, ?, ?)", -1, &st, NULL);
+    uint64_t per = PART_BYTES / (uint64_t)elem, part = 0;
+    for (uint64_t at = 0; rc == SQLITE_OK && (at < n || (n == 0 && part == 0)); at += per, part++) {
+        uint64_t k = n - at < per ? n - at : per;
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)part);
+        sqlite3_bind_int(st, 3, elem);
+        sqlite3_bind_blob64(st, 4, (const char *)data + at * (uint64_t)elem, k * (uint64_t)elem,
+                            SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_DONE) rc = sqlite3_reset(st);
+        if (n == 0) break;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_OK ? 0 : v8a__sqlite_error(w->db, rc, w->path, "write arrays");
+}
+
+/* ---- bulk row sources ---- */
+
+static void node_col(const v8a__bulk *b, sqlite3_int64 row, int col, sqlite3_context *ctx)
+{
+    const v8a_heap *h = b->payload;
+    uint32_t i = h->id_order[row];
+    switch (col) {
+    case 0: sqlite3_result_int64(ctx, (sqlite3_int64)h->node_id[i]); break;
+    case 1: sqlite3_result_int64(ctx, i); break;
+    case 2: sqlite3_result_int(ctx, h->node_type[i]); break;
+    case 3: sqlite3_result_int64(ctx, h->node_name[i]); break;
+    case 4: sqlite3_result_int64(ctx, (sqlite3_int64)h->node_self_size[i]); break;
+    case 5: sqlite3_result_int64(ctx, h->first_edge[i + 1] - h->first_edge[i]); break;
+    case 6: sqlite3_result_int(ctx, h->node_detachedness ? h->node_detachedness[i] : 0); break;
+    default: sqlite3_result_int64(ctx, h->node_trace_node_id ? h->node_trace_node_id[i] : 0); break;
+    }
+}
+
+static void string_col(const v8a__bulk *b, sqlite3_int64 row, int col, sqlite3_context *ctx)
+{
+    const v8a_heap *h = b->payload;
+    if (col == 0) {
+        /* NULL lets SQLite append the next rowid without a lookup; only the
+         * first row, sid 0, needs its value given */
+        if (row == 0)
+            sqlite3_result_int64(ctx, 0);
+        else
+            sqlite3_result_null(ctx);
+        return;
+    }
+    uint64_t a = h->string_offset[row], z = h->string_offset[row + 1] - 1;
+    sqlite3_result_text64(ctx, h->string_data + a, z - a, SQLITE_STATIC, SQLITE_UTF8);
+}
+
+static void location_col(const v8a__bulk *b, sqlite3_int64 row, int col, sqlite3_context *ctx)
+{
+    const v8a_heap *h = b->payload;
+    switch (col) {
+    case 0: sqlite3_result_int64(ctx, (sqlite3_int64)h->node_id[h->loc_node[row]]); break;
+    case 1: sqlite3_result_int64(ctx, h->loc_script_id[row]); break;
+    case 2:
+        if (h->loc_script_node[row] == V8A_NONE)
+            sqlite3_result_null(ctx);
+        else
+            sqlite3_result_int64(ctx, (sqlite3_int64)h->node_id[h->loc_script_node[row]]);
+        break;
+    case 3: sqlite3_result_int64(ctx, h->loc_line[row]); break;
+    default: sqlite3_result_int64(ctx, h->loc_column[row]); break;
+    }
+}
+
+static void text_result(sqlite3_context *ctx, const v8a_heap *h, uint32_t sid)
+{
+    size_t n;
+    const char *s = v8a_heap_string(h, sid, &n);
+    sqlite3_result_text64(ctx, s, n, SQLITE_STATIC, SQLITE_UTF8);
+}
+
+static void tfi_col(const v8a__bulk *b, sqlite3_int64 row, int col, sqlite3_context *ctx)
+{
+    const v8a_heap *h = b->payload;
+    switch (col) {
+    case 0: sqlite3_result_int64(ctx, row); break;
+    case 1: sqlite3_result_int64(ctx, (sqlite3_int64)h->tfi_function_id[row]); break;
+    case 2: text_result(ctx, h, h->tfi_name[row]); break;
+    case 3: text_result(ctx, h, h->tfi_script_name[row]); break;
+    case 4: sqlite3_result_int64(ctx, h->tfi_script_id[row]); break;
+    case 5: sqlite3_result_int64(ctx, h->tfi_line[row]); break;
+    case 6: sqlite3_result_int64(ctx, h->tfi_column[row]); break;
+    case 7: sqlite3_result_int64(ctx, h->tfi_name[row]); break;
+    default: sqlite3_result_int64(ctx, h->tfi_script_name[row]); break;
+    }
+}
+
+static void trace_col(const v8a__bulk *b, sqlite3_int64 row, int col, sqlite3_context *ctx)
+{
+    const v8a_heap *h = b->payload;
+    switch (col) {
+    case 0: sqlite3_result_int64(ctx, row); break;
+    case 1: sqlite3_result_int64(ctx, (sqlite3_int64)h->trace_id[row]); break;
+    case 2:
+        if (h->trace_parent[row] == V8A_NONE)
+            sqlite3_result_null(ctx);
+        else
+            sqlite3_result_int64(ctx, h->trace_parent[row]);
+        break;
+    case 3: sqlite3_result_int64(ctx, h->trace_fi[row]); break;
+    case 4: sqlite3_result_int64(ctx, (sqlite3_int64)h->trace_count_v[row]); break;
+    default: sqlite3_result_int64(ctx, (sqlite3_int64)h->trace_size[row]); break;
+    }
+}
+
+static void sample_col(const v8a__bulk *b, sqlite3_int64 row, int col, sqlite3_context *ctx)
+{
+    const v8a_heap *h = b->payload;
+    switch (col) {
+    case 0: sqlite3_result_int64(ctx, row); break;
+    case 1: sqlite3_result_int64(ctx, (sqlite3_int64)h->sample_ts[row]); break;
+    default: sqlite3_result_int64(ctx, (sqlite3_int64)h->sample_last_id[row]); break;
+    }
+}
+
+static int bulk(writer *w, const char *table, const char *cols, int ncols, uint64_t nrows,
+                void (*column)(const v8a__bulk *, sqlite3_int64, int, sqlite3_context *))
+{
+    if (nrows == 0) return 0;
+    v8a__bulk b = {ncols,        (sqlite3_int64)nrows, column,
+                   w->h,         w->opts->progress,    w->opts->payload,
+                   w->rows_done, w->rows_total};
+    int rc = v8a__bulk_insert(w->db, w->path, table, cols, &b);
+    w->rows_done += nrows;
+    return rc;
+}
+
+/* ---- the import ---- */
+
+static int write_all(writer *w)
+{
+    const v8a_heap *h = w->h;
+    char now[32];
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    char *abs = realpath(h->source, NULL);
+    int rc = 0;
+
+    rc = v8a__sqlite_exec(w->db, w->path, "BEGIN EXCLUSIVE");
+    if (!rc) rc = v8a__sqlite_exec(w->db, w->path, v8a__schema_sql);
+    if (!rc) rc = meta_text(w, "format", "heapsnapshot");
+    if (!rc) rc = meta_int(w, "schema_version", V8A_SCHEMA_VERSION);
+    if (!rc) rc = meta_text(w, "v8a_version", v8a_version());
+    if (!rc) rc = meta_text(w, "imported_at", now);
+    if (!rc) rc = meta_text(w, "source_path", h->source);
+    if (!rc) rc = meta_text(w, "source_realpath", abs ? abs : h->source);
+    if (!rc) rc = meta_int(w, "source_size", (int64_t)h->file_size);
+    if (!rc) rc = meta_int(w, "source_mtime_ns", h->mtime_ns);
+    if (!rc) rc = meta_int(w, "source_compressed", h->compressed);
+    if (!rc) rc = meta_text(w, "byte_order", "little");
+    if (!rc) rc = meta_int(w, "node_count", h->node_count);
+    if (!rc) rc = meta_int(w, "edge_count", h->edge_count);
+    if (!rc) rc = meta_int(w, "string_count", h->string_count);
+    if (!rc) rc = meta_int(w, "location_count", h->location_count);
+    if (!rc) rc = meta_int(w, "trace_function_count", h->tfi_count);
+    if (!rc) rc = meta_int(w, "trace_node_count", h->trace_count);
+    if (!rc) rc = meta_int(w, "sample_count", h->sample_count);
+    if (!rc) rc = meta_int(w, "total_self_size", (int64_t)v8a_heap_total_self_size(h));
+    if (!rc)
+        rc = meta_int(w, "header_trace_function_count", (int64_t)h->header.trace_function_count);
+    if (!rc) {
+        if (h->header.has_extra_native_bytes)
+            rc = meta_int(w, "extra_native_bytes", (int64_t)h->header.extra_native_bytes);
+        else
+            rc = meta_put(w, "extra_native_bytes", NULL, 0, 1);
+    }
+    free(abs);
+    if (!rc) rc = write_list(w, "node_fields", &h->node_fields);
+    if (!rc) rc = write_list(w, "edge_fields", &h->edge_fields);
+    if (!rc) rc = write_list(w, "location_fields", &h->location_fields);
+    if (!rc) rc = write_list(w, "trace_function_info_fields", &h->trace_function_info_fields);
+    if (!rc) rc = write_list(w, "trace_node_fields", &h->trace_node_fields);
+    if (!rc) rc = write_list(w, "sample_fields", &h->sample_fields);
+    if (!rc) rc = write_types(w, "node_types", &h->node_types, 0);
+    if (!rc) rc = write_types(w, "edge_types", &h->edge_types, 1);
+
+    w->rows_total = (uint64_t)h->node_count + h->string_count + h->location_count + h->tfi_count +
+                    h->trace_count + h->sample_count;
+    if (!rc) rc = bulk(w, "strings", "sid, value", 2, h->string_count, string_col);
+    if (!rc)
+        rc = bulk(w, "node_rows",
+                  "id, ordinal, type_code, name_sid, self_size, edge_count, detachedness, "
+                  "trace_node_id",
+                  8, h->node_count, node_col);
+    if (!rc)
+        rc = bulk(w, "locations", "node_id, script_id, script_node_id, line, column", 5,
+                  h->location_count, location_col);
+    if (!rc)
+        rc = bulk(w, "trace_functions",
+                  "idx, function_id, name, script_name, script_id, line, column, name_sid, "
+                  "script_name_sid",
+                  9, h->tfi_count, tfi_col);
+    if (!rc)
+        rc = bulk(w, "trace_nodes", "idx, id, parent_idx, function_idx, count, size", 6,
+                  h->trace_count, trace_col);
+    if (!rc)
+        rc = bulk(w, "samples", "idx, timestamp_us, last_assigned_id", 3, h->sample_count,
+                  sample_col);
+
+    uint64_t n = h->node_count, m = h->edge_count;
+    if (!rc) rc = write_array(w, "node_type", h->node_type, n, 1);
+    if (!rc) rc = write_array(w, "node_name", h->node_name, n, 4);
+    if (!rc) rc = write_array(w, "node_id", h->node_id, n, 8);
+    if (!rc) rc = write_array(w, "node_self_size", h->node_self_size, n, 8);
+    if (!rc) rc = write_array(w, "first_edge", h->first_edge, n + 1, 4);
+    if (!rc) rc = write_array(w, "node_detachedness", h->node_detachedness, n, 1);
+    if (!rc) rc = write_array(w, "node_trace_node_id", h->node_trace_node_id, n, 4);
+    if (!rc) rc = write_array(w, "id_order", h->id_order, n, 4);
+    if (!rc) rc = write_array(w, "edge_type", h->edge_type, m, 1);
+    if (!rc) rc = write_array(w, "edge_name", h->edge_name, m, 4);
+    if (!rc) rc = write_array(w, "edge_to", h->edge_to, m, 4);
+    if (!rc) rc = v8a__sqlite_exec(w->db, w->path, "COMMIT");
+    return rc;
+}
+
+/* fsyncs a file or directory by path; errors are reported as V8A_EIO. */
+static int sync_path(const char *path, int dir)
+{
+    int fd = open(path, (dir ? O_RDONLY | O_DIRECTORY : O_RDWR) | O_CLOEXEC);
+    if (fd < 0) return dir ? 0 : v8a__error_set(V8A_EIO, "%s: %s", path, strerror(errno));
+    int rc = fsync(fd);
+    int e = errno;
+    close(fd);
+    if (rc != 0 && !dir) return v8a__error_set(V8A_EIO, "%s: fsync: %s", path, strerror(e));
+    return 0;
+}
+
+int v8a_store_write_heap(const v8a_heap *h, const char *db_path, const v8a_import_options *opts)
+{
+    v8a_import_options defaults;
+    if (!opts) {
+        v8a_import_options_init(&defaults);
+        opts = &defaults;
+    }
+    if (h->header_only)
+        return v8a__error_set(V8A_EINVAL, "%s: only the header was read", h->source);
+    v8a__sqlite_setup();
+    size_t n = strlen(db_path);
+    char *tmp = v8a__malloc(n + 16);
+    if (!tmp) return v8a__error_nomem("path");
+    memcpy(tmp, db_path, n);
+    memcpy(tmp + n, ".tmp.XXXXXX", 12);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        int e = errno;
+        v8a__free(tmp);
+        return v8a__error_set(V8A_EIO, "%s: cannot create: %s", db_path, strerror(e));
+    }
+    /* mkstemp makes 0600; a database gets the usual mode, as open(2) would */
+    mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);
+    close(fd);
+
+    sqlite3 *db = NULL;
+    int rc = sqlite3_open_v2(tmp, &db, SQLITE_OPEN_READWRITE, NULL);
+    if (rc != SQLITE_OK) {
+        rc = v8a__sqlite_error(db, rc, db_path, "create database");
+        goto fail;
+    }
+    char pragmas[256];
+    snprintf(pragmas, sizeof pragmas,
+             "PRAGMA page_size=65536; PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+             "PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-16384; PRAGMA temp_store=MEMORY;"
+             "PRAGMA application_id=%d; PRAGMA user_version=%d;",
+             V8A_APPLICATION_ID, V8A_SCHEMA_VERSION);
+    rc = v8a__sqlite_exec(db, db_path, pragmas);
+    if (rc) goto fail;
+    writer w = {db, db_path, h, opts, 0, 0};
+    rc = write_all(&w);
+    if (rc) goto fail;
+    rc = sqlite3_close(db);
+    db = NULL;
+    if (rc != SQLITE_OK) {
+        rc = v8a__error_set(V8A_EIO, "%s: cannot close the database", db_path);
+        goto fail;
+    }
+    if ((rc = sync_path(tmp, 0)) < 0) goto fail;
+    if (rename(tmp, db_path) != 0) {
+        rc = v8a__error_set(V8A_EIO, "%s: cannot rename %s into place: %s", db_path, tmp,
+                            strerror(errno));
+        goto fail;
+    }
+    {
+        char *dcopy = v8a__strdup(db_path);
+        if (dcopy) sync_path(dirname(dcopy), 1);
+        v8a__free(dcopy);
+    }
+    v8a__free(tmp);
+    return 0;
+fail:
+    if (db) sqlite3_close(db);
+    unlink(tmp);
+    v8a__free(tmp);
+    return rc < 0 ? rc : V8A_EIO;
+}
+
+int v8a_store_import(const char *snapshot, const char *db_path, const v8a_import_options *opts)
+{
+    v8a_import_options defaults;
+    if (!opts) {
+        v8a_import_options_init(&defaults);
+        opts = &defaults;
+    }
+    v8a_read_options ro = opts->read;
+    if (opts->progress) {
+        ro.progress = opts->progress;
+        ro.payload = opts->payload;
+    }
+    v8a_heap *h = NULL;
+    int rc = v8a_heap_read(&h, snapshot, &ro);
+    if (rc < 0) return rc;
+    rc = v8a_store_write_heap(h, db_path, opts);
+    v8a_heap_free(h);
+    return rc;
+}

@@ -1,0 +1,544 @@
+/* store_open.c - opening v8a databases and rebuilding a heap from them.
+ *
+ * Opening checks that the file is SQLite, carries v8a's application_id, and
+ * has a schema this library reads (user_version); a corrupt or foreign file
+ * is V8A_EFORMAT, a newer schema V8A_EUNSUPPORTED. Every SQLite error is
+ * turned into a v8a error here, once, with the file name.
+ */
+#include "alloc.h"
+#include "error.h"
+#include "heap_internal.h"
+#include "store_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static pthread_once_t setup_once = PTHREAD_ONCE_INIT;
+
+static void setup(void)
+{
+    /* fails harmlessly if the application initialised SQLite already */
+    sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
+void v8a__sqlite_setup(void)
+{
+    pthread_once(&setup_once, setup);
+}
+
+int v8a__sqlite_error(sqlite3 *db, int code, const char *path, const char *what)
+{
+    int prim = code & 0xff;
+    const char *msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(code);
+    int v = V8A_EIO;
+    if (prim == SQLITE_NOMEM)
+        v = V8A_ENOMEM;
+    else if (prim == SQLITE_CORRUPT || prim == SQLITE_NOTADB)
+        v = V8A_EFORMAT;
+    else if (prim == SQLITE_INTERRUPT)
+        v = V8A_ECANCELED;
+    if (prim == SQLITE_NOTADB) return v8a__error_set(v, "%s: not a v8a database (%s)", path, msg);
+    if (prim == SQLITE_CORRUPT)
+        return v8a__error_set(v, "%s: the database is corrupt (%s, while trying to %s)", path, msg,
+                              what);
+    return v8a__error_set(v, "%s: cannot %s: %s", path, what, msg);
+}
+
+int v8a__sqlite_exec(sqlite3 *db, const char *path, const char *sql)
+{
+    char *err = NULL;
+    int rc = sqlite3_exec(db, sql, NULL, NULL, &err);
+    sqlite3_free(err);
+    if (rc != SQLITE_OK) return v8a__sqlite_error(db, rc, path, "run SQL");
+    return 0;
+}
+
+int v8a_is_database(const char *path)
+{
+    static const char magic[16] = "SQLite format 3";
+    char buf[16];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        int e = errno;
+        return v8a__error_set(e == ENOENT ? V8A_ENOTFOUND : V8A_EIO, "%s: %s", path, strerror(e));
+    }
+    ssize_t k = read(fd, buf, 16);
+    close(fd);
+    return k == 16 && memcmp(buf, magic, 16) == 0;
+}
+
+static int pragma_int(sqlite3 *db, const char *sql, int64_t *out)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            *out = sqlite3_column_int64(st, 0);
+            rc = SQLITE_OK;
+        }
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int v8a_store_open(v8a_store **out, const char *db_path)
+{
+    *out = NULL;
+    v8a__sqlite_setup();
+    int isdb = v8a_is_database(db_path);
+    if (isdb < 0) return isdb;
+    if (!isdb) return v8a__error_set(V8A_EFORMAT, "%s: not a v8a database", db_path);
+    v8a_store *s = v8a__calloc(1, sizeof *s);
+    if (!s || !(s->path = v8a__strdup(db_path))) {
+        v8a__free(s);
+        return v8a__error_nomem("store");
+    }
+    int rc = sqlite3_open_v2(db_path, &s->db, SQLITE_OPEN_READONLY, NULL);
+    if (rc != SQLITE_OK) {
+        rc = v8a__sqlite_error(s->db, rc, db_path, "open");
+        goto fail;
+    }
+    int64_t app = 0, ver = 0;
+    rc = pragma_int(s->db, "PRAGMA application_id", &app);
+    if (rc == SQLITE_OK) rc = pragma_int(s->db, "PRAGMA user_version", &ver);
+    if (rc != SQLITE_OK) {
+        rc = v8a__sqlite_error(s->db, rc, db_path, "read the schema version");
+        goto fail;
+    }
+    if (app != V8A_APPLICATION_ID) {
+        rc = v8a__error_set(V8A_EFORMAT, "%s: a SQLite database, but not one v8a wrote", db_path);
+        goto fail;
+    }
+    if (ver > V8A_SCHEMA_VERSION) {
+        rc = v8a__error_set(V8A_EUNSUPPORTED,
+                            "%s: schema version %" PRId64
+                            " is newer than this v8a reads (%d); upgrade v8a",
+                            db_path, ver, V8A_SCHEMA_VERSION);
+        goto fail;
+    }
+    if (ver < 1) {
+        rc = v8a__error_set(V8A_EFORMAT, "%s: schema version %" PRId64 " is not valid", db_path,
+                            ver);
+        goto fail;
+    }
+    if ((rc = v8a__edges_register(s)) < 0) goto fail;
+    *out = s;
+    return 0;
+fail:
+    v8a_store_close(s);
+    return rc < 0 ? rc : V8A_EIO;
+}
+
+void v8a_store_close(v8a_store *s)
+{
+    if (!s) return;
+    if (s->db) sqlite3_close_v2(s->db);
+    if (s->temporary && s->path) unlink(s->path);
+    v8a_heap_free(s->heap);
+    v8a__free(s->path);
+    v8a__free(s);
+}
+
+sqlite3 *v8a_store_get_db(v8a_store *s)
+{
+    return s->db;
+}
+
+const char *v8a_store_get_path(const v8a_store *s)
+{
+    return s->path;
+}
+
+int v8a_store_was_imported(const v8a_store *s)
+{
+    return s->imported;
+}
+
+int v8a_store_get_meta(v8a_store *s, const char *key, char *buf, size_t cap)
+{
+    sqlite3_stmt *st = NULL;
+    if (cap) buf[0] = '\0';
+    int rc = sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = ?", -1, &st, NULL);
+    if (rc != SQLITE_OK) return v8a__sqlite_error(s->db, rc, s->path, "read meta");
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    int out = V8A_ENOTFOUND;
+    if (rc == SQLITE_ROW) {
+        const unsigned char *v = sqlite3_column_text(st, 0);
+        if (v && cap) snprintf(buf, cap, "%s", (const char *)v);
+        out = 0;
+    } else if (rc != SQLITE_DONE) {
+        out = v8a__sqlite_error(s->db, rc, s->path, "read meta");
+    }
+    sqlite3_finalize(st);
+    return out;
+}
+
+/* ---- rebuilding the heap ---- */
+
+static int meta_u64(v8a_store *s, const char *key, uint64_t *out)
+{
+    char buf[32];
+    int rc = v8a_store_get_meta(s, key, buf, sizeof buf);
+    if (rc < 0) {
+        if (rc == V8A_ENOTFOUND)
+            return v8a__error_set(V8A_EFORMAT, "%s: table meta: key \"%s\" is missing", s->path,
+                                  key);
+        return rc;
+    }
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(buf, &end, 10);
+    if (errno || *end || buf[0] == '-')
+        return v8a__error_set(V8A_EFORMAT, "%s: table meta: \"%s\" is not a count", s->path, key);
+    *out = v;
+    return 0;
+}
+
+/* Reads array `name` (n elements of elem bytes) into a new buffer. A missing
+ * array is fine when optional (then *out stays NULL). */
+static int load_array(v8a_store *s, const char *name, uint64_t n, int elem, void **out,
+                      int optional)
+{
+    sqlite3_stmt *st = NULL;
+    *out = NULL;
+    int rc = sqlite3_prepare_v2(
+        s->db, "SELECT elem_size, data FROM arrays WHERE name = ? ORDER BY part", -1, &st, NULL);
+    if (rc != SQLITE_OK) return v8a__sqlite_error(s->db, rc, s->path, "read arrays");
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    unsigned char *buf = NULL;
+    uint64_t want = n * (uint64_t)elem, have = 0;
+    int seen = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (!seen) {
+            buf = v8a__malloc(want ? (size_t)want : 1);
+            if (!buf) {
+                sqlite3_finalize(st);
+                return v8a__error_nomem("arrays");
+            }
+        }
+        seen = 1;
+        const void *p = sqlite3_column_blob(st, 1);
+        uint64_t k = (uint64_t)sqlite3_column_bytes(st, 1);
+        if (sqlite3_column_int(st, 0) != elem || have + k > want) {
+            rc = SQLITE_CORRUPT;
+            break;
+        }
+        if (k) memcpy(buf + have, p, (size_t)k);
+        have += k;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE || (seen && have != want) || (!seen && !optional)) {
+        v8a__free(buf);
+        if (rc != SQLITE_DONE && rc != SQLITE_CORRUPT)
+            return v8a__sqlite_error(s->db, rc, s->path, "read arrays");
+        return v8a__error_set(V8A_EFORMAT, "%s: table arrays: \"%s\" is %s", s->path, name,
+                              seen ? "not the size the meta table says" : "missing");
+    }
+    *out = buf;
+    return 0;
+}
+
+static int load_list(v8a_store *s, const char *sql, const char *list, v8a__strlist *l)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK) return v8a__sqlite_error(s->db, rc, s->path, "read fields");
+    if (list) sqlite3_bind_text(st, 1, list, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *v = (const char *)sqlite3_column_text(st, 0);
+        if (v8a__strlist_push(l, v ? v : "", v ? strlen(v) : 0) < 0) {
+            sqlite3_finalize(st);
+            return v8a__error_nomem("fields");
+        }
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : v8a__sqlite_error(s->db, rc, s->path, "read fields");
+}
+
+static int load_strings(v8a_store *s, v8a_heap *h)
+{
+    sqlite3_stmt *st = NULL;
+    size_t cap = 0, len = 0;
+    h->string_offset = v8a__malloc(((size_t)h->string_count + 1) * 8);
+    if (!h->string_offset) return v8a__error_nomem("strings");
+    int rc =
+        sqlite3_prepare_v2(s->db, "SELECT sid, value FROM strings ORDER BY sid", -1, &st, NULL);
+    if (rc != SQLITE_OK) return v8a__sqlite_error(s->db, rc, s->path, "read strings");
+    uint32_t i = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (i >= h->string_count || sqlite3_column_int64(st, 0) != i) {
+            rc = SQLITE_CORRUPT;
+            break;
+        }
+        const char *v = (const char *)sqlite3_column_text(st, 1);
+        size_t n = (size_t)sqlite3_column_bytes(st, 1);
+        if (v8a__grow((void **)&h->string_data, &cap, len + n + 1, 1) < 0) {
+            sqlite3_finalize(st);
+            return v8a__error_nomem("strings");
+        }
+        memcpy(h->string_data + len, v ? v : "", n);
+        h->string_data[len + n] = '\0';
+        h->string_offset[i++] = len;
+        len += n + 1;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE || i != h->string_count)
+        return v8a__error_set(V8A_EFORMAT,
+                              "%s: table strings does not hold the %u strings the "
+                              "meta table says",
+                              s->path, h->string_count);
+    h->string_offset[i] = len;
+    if (!h->string_data && !(h->string_data = v8a__calloc(1, 1)))
+        return v8a__error_nomem("strings");
+    return 0;
+}
+
+static int load_rows(v8a_store *s, const char *sql, int ncols, uint64_t n,
+                     int (*put)(v8a_heap *h, uint32_t row, sqlite3_stmt *st), v8a_heap *h,
+                     const char *what)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK) return v8a__sqlite_error(s->db, rc, s->path, "read tables");
+    uint32_t row = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && row < n && sqlite3_column_count(st) == ncols)
+        if (put(h, row++, st) < 0) {
+            rc = SQLITE_CORRUPT;
+            break;
+        }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE || row != n)
+        return v8a__error_set(V8A_EFORMAT,
+                              "%s: table %s does not hold the rows the meta table "
+                              "says",
+                              s->path, what);
+    return 0;
+}
+
+static int put_location(v8a_heap *h, uint32_t i, sqlite3_stmt *st)
+{
+    uint32_t a = v8a_heap_find_id(h, (uint64_t)sqlite3_column_int64(st, 0));
+    if (a == UINT32_MAX) return -1;
+    h->loc_node[i] = a;
+    h->loc_script_id[i] = (uint32_t)sqlite3_column_int64(st, 1);
+    h->loc_script_node[i] = sqlite3_column_type(st, 2) == SQLITE_NULL
+                                ? V8A_NONE
+                                : v8a_heap_find_id(h, (uint64_t)sqlite3_column_int64(st, 2));
+    h->loc_line[i] = (uint32_t)sqlite3_column_int64(st, 3);
+    h->loc_column[i] = (uint32_t)sqlite3_column_int64(st, 4);
+    return 0;
+}
+
+static int put_trace(v8a_heap *h, uint32_t i, sqlite3_stmt *st)
+{
+    int64_t fi = sqlite3_column_int64(st, 2), parent = sqlite3_column_int64(st, 1);
+    if (fi < 0 || fi >= h->tfi_count) return -1;
+    if (sqlite3_column_type(st, 1) != SQLITE_NULL && (parent < 0 || parent >= h->trace_count))
+        return -1;
+    h->trace_id[i] = (uint64_t)sqlite3_column_int64(st, 0);
+    h->trace_parent[i] = sqlite3_column_type(st, 1) == SQLITE_NULL
+                             ? V8A_NONE
+                             : (uint32_t)sqlite3_column_int64(st, 1);
+    h->trace_fi[i] = (uint32_t)sqlite3_column_int64(st, 2);
+    h->trace_count_v[i] = (uint64_t)sqlite3_column_int64(st, 3);
+    h->trace_size[i] = (uint64_t)sqlite3_column_int64(st, 4);
+    return 0;
+}
+
+static int put_sample(v8a_heap *h, uint32_t i, sqlite3_stmt *st)
+{
+    h->sample_ts[i] = (uint64_t)sqlite3_column_int64(st, 0);
+    h->sample_last_id[i] = (uint64_t)sqlite3_column_int64(st, 1);
+    return 0;
+}
+
+static int put_tfi(v8a_heap *h, uint32_t i, sqlite3_stmt *st)
+{
+    h->tfi_function_id[i] = (uint64_t)sqlite3_column_int64(st, 0);
+    h->tfi_name[i] = (uint32_t)sqlite3_column_int64(st, 1);
+    h->tfi_script_name[i] = (uint32_t)sqlite3_column_int64(st, 2);
+    if (h->tfi_name[i] >= h->string_count || h->tfi_script_name[i] >= h->string_count) return -1;
+    h->tfi_script_id[i] = (uint32_t)sqlite3_column_int64(st, 3);
+    h->tfi_line[i] = (uint32_t)sqlite3_column_int64(st, 4);
+    h->tfi_column[i] = (uint32_t)sqlite3_column_int64(st, 5);
+    return 0;
+}
+
+static int alloc_cols(void **cols[], const int sizes[], int n, uint64_t count)
+{
+    for (int i = 0; i < n; i++)
+        if (!(*cols[i] = v8a__malloc(count ? (size_t)count * (size_t)sizes[i] : 1)))
+            return v8a__error_nomem("heap");
+    return 0;
+}
+
+int v8a_store_load_heap(v8a_store *s, v8a_heap **out)
+{
+    char src[4096];
+    uint64_t n, m, ns, nl, nf, nt, nsm, size = 0, mtime = 0, comp = 0;
+    *out = NULL;
+    v8a_store_get_meta(s, "source_path", src, sizeof src);
+    v8a_heap *h = v8a__heap_new(src[0] ? src : s->path);
+    if (!h) return V8A_ENOMEM;
+    int rc;
+    if ((rc = meta_u64(s, "node_count", &n)) < 0 || (rc = meta_u64(s, "edge_count", &m)) < 0 ||
+        (rc = meta_u64(s, "string_count", &ns)) < 0 ||
+        (rc = meta_u64(s, "location_count", &nl)) < 0 ||
+        (rc = meta_u64(s, "trace_function_count", &nf)) < 0 ||
+        (rc = meta_u64(s, "trace_node_count", &nt)) < 0 ||
+        (rc = meta_u64(s, "sample_count", &nsm)) < 0)
+        goto fail;
+    meta_u64(s, "source_size", &size);
+    meta_u64(s, "source_mtime_ns", &mtime);
+    meta_u64(s, "source_compressed", &comp);
+    if (n == 0 || n >= UINT32_MAX || m >= UINT32_MAX || ns >= UINT32_MAX || nl >= UINT32_MAX ||
+        nf >= UINT32_MAX || nt >= UINT32_MAX || nsm >= UINT32_MAX) {
+        rc = v8a__error_set(V8A_EFORMAT, "%s: table meta: counts out of range", s->path);
+        goto fail;
+    }
+    h->file_size = size;
+    h->mtime_ns = (int64_t)mtime;
+    h->compressed = (int)comp;
+    h->node_count = (uint32_t)n;
+    h->edge_count = (uint32_t)m;
+    h->string_count = (uint32_t)ns;
+    h->header.node_count = n;
+    h->header.edge_count = m;
+    {
+        char buf[32];
+        if (v8a_store_get_meta(s, "extra_native_bytes", buf, sizeof buf) == 0 && buf[0]) {
+            h->header.has_extra_native_bytes = 1;
+            h->header.extra_native_bytes = strtoull(buf, NULL, 10);
+        }
+        uint64_t htf = 0;
+        if (meta_u64(s, "header_trace_function_count", &htf) == 0)
+            h->header.trace_function_count = htf;
+        v8a_error_clear();
+    }
+    static const char *const lists[] = {"node_fields",       "edge_fields",
+                                        "location_fields",   "trace_function_info_fields",
+                                        "trace_node_fields", "sample_fields"};
+    v8a__strlist *dst[] = {&h->node_fields,       &h->edge_fields,
+                           &h->location_fields,   &h->trace_function_info_fields,
+                           &h->trace_node_fields, &h->sample_fields};
+    for (int i = 0; i < 6; i++)
+        if ((rc = load_list(s, "SELECT name FROM fields WHERE list = ? ORDER BY pos", lists[i],
+                            dst[i])) < 0)
+            goto fail;
+    if ((rc = load_list(s, "SELECT name FROM node_types ORDER BY code", NULL, &h->node_types)) <
+            0 ||
+        (rc = load_list(s, "SELECT name FROM edge_types ORDER BY code", NULL, &h->edge_types)) < 0)
+        goto fail;
+    if (h->node_types.count > 256 || h->edge_types.count > 256) {
+        rc = v8a__error_set(V8A_EFORMAT, "%s: too many node or edge types", s->path);
+        goto fail;
+    }
+    for (size_t i = 0; i < h->edge_types.count; i++)
+        h->edge_is_index[i] = strcmp(h->edge_types.items[i], "element") == 0 ||
+                              strcmp(h->edge_types.items[i], "hidden") == 0;
+
+    if ((rc = load_array(s, "node_type", n, 1, (void **)&h->node_type, 0)) < 0 ||
+        (rc = load_array(s, "node_name", n, 4, (void **)&h->node_name, 0)) < 0 ||
+        (rc = load_array(s, "node_id", n, 8, (void **)&h->node_id, 0)) < 0 ||
+        (rc = load_array(s, "node_self_size", n, 8, (void **)&h->node_self_size, 0)) < 0 ||
+        (rc = load_array(s, "first_edge", n + 1, 4, (void **)&h->first_edge, 0)) < 0 ||
+        (rc = load_array(s, "node_detachedness", n, 1, (void **)&h->node_detachedness, 1)) < 0 ||
+        (rc = load_array(s, "node_trace_node_id", n, 4, (void **)&h->node_trace_node_id, 1)) < 0 ||
+        (rc = load_array(s, "id_order", n, 4, (void **)&h->id_order, 0)) < 0 ||
+        (rc = load_array(s, "edge_type", m, 1, (void **)&h->edge_type, 0)) < 0 ||
+        (rc = load_array(s, "edge_name", m, 4, (void **)&h->edge_name, 0)) < 0 ||
+        (rc = load_array(s, "edge_to", m, 4, (void **)&h->edge_to, 0)) < 0)
+        goto fail;
+    /* the arrays index each other: check them as the reader checks a file */
+    if (h->first_edge[0] != 0 || h->first_edge[n] != m) goto corrupt;
+    for (uint64_t i = 0; i < n; i++)
+        if (h->first_edge[i] > h->first_edge[i + 1] || h->node_type[i] >= h->node_types.count ||
+            h->node_name[i] >= ns || h->id_order[i] >= n)
+            goto corrupt;
+    for (uint64_t e = 0; e < m; e++)
+        if (h->edge_to[e] >= n || h->edge_type[e] >= h->edge_types.count ||
+            (!h->edge_is_index[h->edge_type[e]] && h->edge_name[e] >= ns))
+            goto corrupt;
+    for (uint64_t i = 1; i < n; i++)
+        if (h->node_id[h->id_order[i]] <= h->node_id[h->id_order[i - 1]]) goto corrupt;
+
+    if ((rc = load_strings(s, h)) < 0) goto fail;
+    {
+        void **lc[] = {(void **)&h->loc_node, (void **)&h->loc_script_id,
+                       (void **)&h->loc_script_node, (void **)&h->loc_line,
+                       (void **)&h->loc_column};
+        static const int ls[] = {4, 4, 4, 4, 4};
+        void **fc[] = {(void **)&h->tfi_function_id, (void **)&h->tfi_name,
+                       (void **)&h->tfi_script_name, (void **)&h->tfi_script_id,
+                       (void **)&h->tfi_line,        (void **)&h->tfi_column};
+        static const int fs[] = {8, 4, 4, 4, 4, 4};
+        void **tc[] = {(void **)&h->trace_id, (void **)&h->trace_count_v, (void **)&h->trace_size,
+                       (void **)&h->trace_fi, (void **)&h->trace_parent};
+        static const int ts[] = {8, 8, 8, 4, 4};
+        void **sc[] = {(void **)&h->sample_ts, (void **)&h->sample_last_id};
+        static const int ss[] = {8, 8};
+        if ((rc = alloc_cols(lc, ls, 5, nl)) < 0 || (rc = alloc_cols(fc, fs, 6, nf)) < 0 ||
+            (rc = alloc_cols(tc, ts, 5, nt)) < 0 || (rc = alloc_cols(sc, ss, 2, nsm)) < 0)
+            goto fail;
+    }
+    h->location_count = (uint32_t)nl;
+    h->tfi_count = (uint32_t)nf;
+    h->trace_count = (uint32_t)nt;
+    h->sample_count = (uint32_t)nsm;
+    if ((rc = load_rows(s,
+                        "SELECT node_id, script_id, script_node_id, line, column FROM locations "
+                        "ORDER BY rowid",
+                        5, nl, put_location, h, "locations")) < 0 ||
+        (rc = load_rows(s,
+                        "SELECT function_id, name_sid, script_name_sid, script_id, line, column "
+                        "FROM trace_functions ORDER BY idx",
+                        6, nf, put_tfi, h, "trace_functions")) < 0 ||
+        (rc = load_rows(s,
+                        "SELECT id, parent_idx, function_idx, count, size FROM trace_nodes "
+                        "ORDER BY idx",
+                        5, nt, put_trace, h, "trace_nodes")) < 0 ||
+        (rc = load_rows(s, "SELECT timestamp_us, last_assigned_id FROM samples ORDER BY idx", 2,
+                        nsm, put_sample, h, "samples")) < 0)
+        goto fail;
+    *out = h;
+    return 0;
+corrupt:
+    rc = v8a__error_set(V8A_EFORMAT,
+                        "%s: table arrays: the graph arrays are inconsistent "
+                        "(corrupt database)",
+                        s->path);
+fail:
+    v8a_heap_free(h);
+    return rc;
+}
+
+int v8a_store_open_input(v8a_store **out, const char *path, const v8a_open_options *opts)
+{
+    v8a_open_options defaults;
+    if (!opts) {
+        v8a_open_options_init(&defaults);
+        opts = &defaults;
+    }
+    *out = NULL;
+    if (strcmp(path, "-") != 0) {
+        int isdb = v8a_is_database(path);
+        if (isdb < 0) return isdb;
+        if (isdb) return v8a_store_open(out, path);
+    }
+    return v8a__cache_open(out, path, opts);
+}
+
+void v8a_open_options_init(v8a_open_options *o)
+{
+    memset(o, 0, sizeof *o);
+    v8a_import_options_init(&o->import);
+}

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# heapsnap.sh - CLI tests for heapsnap: exact exit codes and outputs.
+# Usage: heapsnap.sh PATH/TO/heapsnap PATH/TO/tests/fixtures
+set -u
+HS=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+FX=$(cd "$2" && pwd)
+T=$(mktemp -d "${TMPDIR:-/tmp}/v8a-cli-XXXXXX")
+trap 'rm -rf "$T"' EXIT
+export XDG_CACHE_HOME=$T/cache
+fails=0 count=0
+
+# run NAME WANT_RC CMD...: runs CMD, keeps stdout in $T/out, stderr in $T/err
+run() {
+    local name=$1 want=$2
+    shift 2
+    count=$((count + 1))
+    "$@" >"$T/out" 2>"$T/err"
+    local rc=$?
+    if [ "$rc" != "$want" ]; then
+        echo "FAIL $name: exit $rc, wanted $want"
+        sed 's/^/  stderr: /' "$T/err" | head -5
+        fails=$((fails + 1))
+        return 1
+    fi
+    return 0
+}
+
+# same NAME FILE EXPECTED-TEXT: FILE holds exactly the expected text
+same() {
+    if ! diff -u <(printf '%s\n' "$3") "$2" >"$T/diff"; then
+        echo "FAIL $1: output differs"
+        sed 's/^/  /' "$T/diff" | head -20
+        fails=$((fails + 1))
+    fi
+}
+
+# has NAME FILE PATTERN: grep -q
+has() {
+    if ! grep -q -- "$3" "$2"; then
+        echo "FAIL $1: no '$3' in output"
+        head -5 "$2" | sed 's/^/  /'
+        fails=$((fails + 1))
+    fi
+}
+
+# ---- usage ----
+run help 0 "$HS" --help && has help "$T/out" "Usage: heapsnap COMMAND"
+run version 0 "$HS" --version && same version "$T/out" "heapsnap (v8a) $("$HS" --version | awk '{print $3}')"
+run no-args 2 "$HS"
+run unknown-command 2 "$HS" bogus &&
+    same unknown-command "$T/err" "heapsnap: unknown command 'bogus'
+Try 'heapsnap --help'."
+run unknown-option 2 "$HS" import --bogus x &&
+    same unknown-option "$T/err" "heapsnap import: unknown option '--bogus'
+Try 'heapsnap import --help'."
+run import-help 0 "$HS" import --help && has import-help "$T/out" "Usage: heapsnap import"
+run help-command 0 "$HS" help sql && has help-command "$T/out" "Usage: heapsnap sql"
+run missing-operand 2 "$HS" import &&
+    same missing-operand "$T/err" "heapsnap import: missing SNAPSHOT
+Try 'heapsnap import --help'."
+run bad-format 2 "$HS" info -f yaml "$FX/hand/six-fields.heapsnapshot"
+run bad-size 2 "$HS" import --max-string lots "$FX/hand/six-fields.heapsnapshot"
+
+# ---- import ----
+cd "$FX" || exit 2
+run import 0 "$HS" import -q hand/six-fields.heapsnapshot -o "$T/six.v8adb" &&
+    { [ -s "$T/out" ] || [ -s "$T/err" ]; } && { echo "FAIL import-quiet: printed something"; fails=$((fails + 1)); }
+[ -f "$T/six.v8adb" ] || { echo "FAIL import: no database"; fails=$((fails + 1)); }
+run import-gz 0 "$HS" import app-before.heapsnapshot.gz -o "$T/before.v8adb" &&
+    has import-gz "$T/err" "wrote $T/before.v8adb: 42646 nodes"
+run import-stdin 0 sh -c "cat hand/seven-fields.heapsnapshot | '$HS' import -q - -o '$T/stdin.v8adb'"
+(cd "$T" && run import-default-name 0 "$HS" import -q "$FX/hand/empty-arrays.heapsnapshot") &&
+    [ -f "$T/empty-arrays.v8adb" ] || { echo "FAIL import-default-name"; fails=$((fails + 1)); }
+
+# ---- info ----
+run info-raw 0 "$HS" info hand/six-fields.heapsnapshot &&
+    same info-raw "$T/out" "file:                 hand/six-fields.heapsnapshot
+kind:                 heap snapshot (header only; --full for more)
+file_size:            1.5 KiB
+compressed:           no
+node_fields:          type,name,id,self_size,edge_count,detachedness
+edge_fields:          type,name_or_index,to_node
+location_fields:      object_index,script_id,line,column
+node_types:           15
+node_count:           10
+edge_count:           17
+trace_function_count: 0
+extra_native_bytes:   -"
+run info-full-json 0 "$HS" info --full -f json hand/seven-fields.heapsnapshot &&
+    has info-full-json "$T/out" '"extra_native_bytes": 12345' &&
+    has info-full-json "$T/out" '"string_count": 19'
+run info-db-csv 0 "$HS" info -f csv "$T/six.v8adb" &&
+    has info-db-csv "$T/out" "^node_count,10" && has info-db-csv "$T/out" "^kind,v8a database"
+run info-markdown 0 "$HS" info -f markdown hand/six-fields.heapsnapshot &&
+    has info-markdown "$T/out" "^| node_count | 10 |"
+run info-output 0 "$HS" info -o "$T/info.json" -f json "$T/six.v8adb" &&
+    has info-output "$T/info.json" '"node_count": 10'
+
+# ---- sql ----
+run sql-csv 0 "$HS" sql "$T/six.v8adb" -f csv "SELECT id, type, name FROM nodes ORDER BY id LIMIT 3" &&
+    same sql-csv "$T/out" "$(printf 'id,type,name\r\n1,synthetic,\r\n2,native,Detached HTMLDivElement\r\n3,synthetic,(GC roots)\r')"
+run sql-edges 0 "$HS" sql "$T/six.v8adb" "SELECT count(*) AS n FROM edges WHERE from_id = 1" &&
+    same sql-edges "$T/out" "n
+2"
+run sql-raw-cached 0 "$HS" sql hand/six-fields.heapsnapshot "SELECT count(*) FROM nodes" &&
+    same sql-raw-cached "$T/out" "count(*)
+10"
+ls "$T/cache/v8a/"*.v8adb >/dev/null 2>&1 || { echo "FAIL sql-raw-cached: no cache file"; fails=$((fails + 1)); }
+run sql-json 0 "$HS" sql -f json "$T/six.v8adb" "SELECT 1 AS one, 'x' AS s, NULL AS z" &&
+    same sql-json "$T/out" '[
+  {
+    "one": 1,
+    "s": "x",
+    "z": null
+  }
+]'
+run sql-readonly 2 "$HS" sql "$T/six.v8adb" "DELETE FROM strings" &&
+    has sql-readonly "$T/err" "readonly"
+run sql-syntax 2 "$HS" sql "$T/six.v8adb" "SELEC 1" && has sql-syntax "$T/err" "SQL error"
+
+# ---- bad input: exit 2, one line naming the file, no database left ----
+for f in bad/*.heapsnapshot bad/*.gz hand/raw-invalid-utf8.heapsnapshot; do
+    out="$T/bad.v8adb"
+    if run "bad:$f" 2 "$HS" import -q "$f" -o "$out"; then
+        [ "$(wc -l <"$T/err")" = 1 ] || { echo "FAIL bad:$f: not one line"; fails=$((fails + 1)); }
+        has "bad:$f" "$T/err" "^heapsnap import: $f: "
+        [ -e "$out" ] && { echo "FAIL bad:$f: database left"; fails=$((fails + 1)); }
+        ls "$T" | grep -q '\.tmp\.' && { echo "FAIL bad:$f: temporary left"; fails=$((fails + 1)); }
+    fi
+done
+run bad-exact 2 "$HS" import bad/to-node-out-of-range.heapsnapshot -o "$T/x.v8adb" &&
+    same bad-exact "$T/err" "heapsnap import: bad/to-node-out-of-range.heapsnapshot: byte 1028: edge 3: to_node 60 points past the last node (10 nodes)"
+run bad-truncated 2 "$HS" info --full bad/trunc-strings.heapsnapshot &&
+    same bad-truncated "$T/err" "heapsnap info: bad/trunc-strings.heapsnapshot: byte 1364: unexpected end of input in \"strings\" (file truncated?)"
+run missing-file 2 "$HS" import nonexistent.heapsnapshot -o "$T/x.v8adb" &&
+    same missing-file "$T/err" "heapsnap import: nonexistent.heapsnapshot: No such file or directory"
+run bad-db 2 "$HS" sql bad/not-json.heapsnapshot "SELECT 1"
+
+# ---- output failures leave nothing ----
+run out-dev-full 2 "$HS" info -o /dev/full hand/six-fields.heapsnapshot && has out-dev-full "$T/err" "write error"
+run out-no-dir 2 "$HS" info -o "$T/no/such/dir/x.txt" hand/six-fields.heapsnapshot
+run import-no-dir 2 "$HS" import hand/six-fields.heapsnapshot -o "$T/no/such/x.v8adb"
+
+echo "$((count - fails)) of $count checks passed"
+[ "$fails" = 0 ]

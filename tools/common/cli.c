@@ -1,0 +1,226 @@
+/* cli.c - option parsing, help, error messages and the progress meter.
+ *
+ * The getopt_long tables are built from cli_option arrays on each call; no
+ * tool has more than a few dozen options, so this costs nothing.
+ */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <v8a/v8a.h>
+
+static char tool_name[128] = "v8a";
+static char base_name[64] = "v8a";
+
+void cli_set_name(const char *tool, const char *command)
+{
+    snprintf(base_name, sizeof base_name, "%s", tool);
+    if (command)
+        snprintf(tool_name, sizeof tool_name, "%s %s", tool, command);
+    else
+        snprintf(tool_name, sizeof tool_name, "%s", tool);
+}
+
+const char *cli_tool(void)
+{
+    return tool_name;
+}
+
+int cli_next_option(int argc, char **argv, const cli_option *opts, const char **arg)
+{
+    struct option longs[64];
+    char shorts[160];
+    size_t n = 0, s = 0;
+    shorts[s++] = ':'; /* report a missing argument as ':' */
+    for (; opts[n].name && n < 63; n++) {
+        longs[n].name = opts[n].name;
+        longs[n].has_arg = opts[n].arg ? required_argument : no_argument;
+        longs[n].flag = NULL;
+        longs[n].val = opts[n].key;
+        if (opts[n].key > 0 && opts[n].key < 256 && s + 3 < sizeof shorts) {
+            shorts[s++] = (char)opts[n].key;
+            if (opts[n].arg) shorts[s++] = ':';
+        }
+    }
+    memset(&longs[n], 0, sizeof longs[n]);
+    shorts[s] = '\0';
+    opterr = 0;
+    int c = getopt_long(argc, argv, shorts, longs, NULL);
+    *arg = optarg;
+    if (c == '?') {
+        if (optopt && optopt < 256)
+            cli_usage_error("unknown option '-%c'", optopt);
+        else
+            cli_usage_error("unknown option '%s'", argv[optind - 1]);
+        return -2;
+    }
+    if (c == ':') {
+        cli_usage_error("option '%s' needs an argument", argv[optind - 1]);
+        return -2;
+    }
+    return c;
+}
+
+int cli_operand_index(void)
+{
+    return optind;
+}
+
+void cli_print_help(FILE *f, const char *usage, const char *description, const cli_option *opts)
+{
+    fprintf(f, "%s", usage);
+    if (description) fprintf(f, "\n%s", description);
+    if (!opts || !opts[0].name) return;
+    fprintf(f, "\nOptions:\n");
+    for (size_t i = 0; opts[i].name; i++) {
+        char left[80];
+        int k = opts[i].key;
+        if (k > 0 && k < 256)
+            snprintf(left, sizeof left, "-%c, --%s%s%s", k, opts[i].name, opts[i].arg ? " " : "",
+                     opts[i].arg ? opts[i].arg : "");
+        else
+            snprintf(left, sizeof left, "    --%s%s%s", opts[i].name, opts[i].arg ? " " : "",
+                     opts[i].arg ? opts[i].arg : "");
+        if (strlen(left) > 26)
+            fprintf(f, "  %s\n  %-26s  %s\n", left, "", opts[i].help);
+        else
+            fprintf(f, "  %-26s  %s\n", left, opts[i].help);
+    }
+}
+
+static void vmsg(const char *fmt, va_list ap)
+{
+    char buf[2048];
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    cli_progress_done();
+    fprintf(stderr, "%s: %s\n", tool_name, buf);
+}
+
+int cli_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmsg(fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "Try '%s --help'.\n", tool_name);
+    return CLI_TROUBLE;
+}
+
+int cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmsg(fmt, ap);
+    va_end(ap);
+    return CLI_TROUBLE;
+}
+
+int cli_fail(void)
+{
+    const v8a_error *e = v8a_error_last();
+    return cli_error("%s", e ? e->message : "unknown error");
+}
+
+/* ---- progress ---- */
+
+static double start_time = -1;
+static int meter_shown;
+static double last_draw;
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+int cli_progress(void *payload, const char *stage, uint64_t done, uint64_t total)
+{
+    (void)payload;
+    static int tty = -1;
+    if (tty < 0) tty = isatty(STDERR_FILENO);
+    if (!tty) return 0;
+    double t = now_s();
+    if (start_time < 0) start_time = t;
+    if (t - start_time < 1.0 || t - last_draw < 0.1) return 0;
+    last_draw = t;
+    char a[32], b[32];
+    if (strcmp(stage, "parse") == 0) {
+        cli_human_bytes(a, sizeof a, done);
+        cli_human_bytes(b, sizeof b, total);
+    } else {
+        snprintf(a, sizeof a, "%llu", (unsigned long long)done);
+        snprintf(b, sizeof b, "%llu rows", (unsigned long long)total);
+    }
+    if (total)
+        fprintf(stderr, "\r%s: %s %3.0f%% (%s of %s)\033[K", base_name, stage,
+                100.0 * (double)done / (double)total, a, b);
+    else
+        fprintf(stderr, "\r%s: %s %s\033[K", base_name, stage, a);
+    meter_shown = 1;
+    return 0;
+}
+
+void cli_progress_done(void)
+{
+    if (meter_shown) fprintf(stderr, "\r\033[K");
+    meter_shown = 0;
+}
+
+int cli_parse_format(const char *s, cli_format *out)
+{
+    static const char *const names[] = {"text", "json", "csv", "markdown"};
+    for (int i = 0; i < 4; i++)
+        if (strcmp(s, names[i]) == 0) {
+            *out = (cli_format)i;
+            return 0;
+        }
+    if (strcmp(s, "md") == 0) {
+        *out = CLI_MARKDOWN;
+        return 0;
+    }
+    return -1;
+}
+
+void cli_human_bytes(char *buf, size_t cap, uint64_t v)
+{
+    static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+    if (v < 1024) {
+        snprintf(buf, cap, "%llu B", (unsigned long long)v);
+        return;
+    }
+    double d = (double)v;
+    int u = 0;
+    while (d >= 1024 && u < 5) {
+        d /= 1024;
+        u++;
+    }
+    snprintf(buf, cap, "%.1f %s", d, units[u]);
+}
+
+int cli_parse_size(const char *s, uint64_t *out)
+{
+    char *end;
+    if (!s[0] || s[0] == '-') return -1;
+    unsigned long long v = strtoull(s, &end, 10);
+    uint64_t mul = 1;
+    if (*end == 'k' || *end == 'K')
+        mul = 1ull << 10;
+    else if (*end == 'm' || *end == 'M')
+        mul = 1ull << 20;
+    else if (*end == 'g' || *end == 'G')
+        mul = 1ull << 30;
+    else if (*end)
+        return -1;
+    if (*end) {
+        end++;
+        if (strcmp(end, "") != 0 && strcmp(end, "B") != 0 && strcmp(end, "iB") != 0) return -1;
+    }
+    if (v > UINT64_MAX / mul) return -1;
+    *out = v * mul;
+    return 0;
+}

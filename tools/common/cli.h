@@ -1,0 +1,70 @@
+/* cli.h - what every v8a tool shares: option tables, help, errors, progress.
+ *
+ * Help text is generated from the same option table that drives getopt_long,
+ * so the two cannot drift. Errors are one line on stderr prefixed with the
+ * tool's name; usage errors add "Try 'TOOL --help'". Exit codes: 0 ok, 1 a
+ * finding (a CI gate tripped), 2 trouble.
+ */
+#ifndef V8A_CLI_H
+#define V8A_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+enum { CLI_OK = 0, CLI_FINDING = 1, CLI_TROUBLE = 2 };
+
+typedef struct cli_option {
+    const char *name; /* long name, without "--" */
+    int key;          /* short letter, or a value >= 256 for long-only options */
+    const char *arg;  /* argument placeholder ("FILE"), NULL for a flag */
+    const char *help;
+} cli_option;
+
+/* The tool name used in messages ("heapsnap", or "heapsnap import"). */
+void cli_set_name(const char *tool, const char *command);
+const char *cli_tool(void);
+
+/* getopt_long over opts (terminated by a zero entry). Returns the key of the
+ * next option, -1 at the end (operands start at *optind_out), or -2 after a
+ * usage error has been printed. */
+int cli_next_option(int argc, char **argv, const cli_option *opts, const char **arg);
+int cli_operand_index(void);
+
+/* Prints usage lines, a description and the option table. */
+void cli_print_help(FILE *f, const char *usage, const char *description, const cli_option *opts);
+
+/* Prints "TOOL: message" and "Try 'TOOL --help'."; returns CLI_TROUBLE. */
+int cli_usage_error(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+/* Prints "TOOL: message"; returns CLI_TROUBLE. */
+int cli_error(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+/* Prints "TOOL: " and the library's last error; returns CLI_TROUBLE. */
+int cli_fail(void);
+
+/* A v8a_progress_cb: a one-line meter on stderr when stderr is a terminal
+ * and the work lasts more than a second; silent otherwise. */
+int cli_progress(void *payload, const char *stage, uint64_t done, uint64_t total);
+/* Clears the meter line if one was drawn. */
+void cli_progress_done(void);
+
+/* Output formats shared by all reports. */
+typedef enum { CLI_TEXT, CLI_JSON, CLI_CSV, CLI_MARKDOWN } cli_format;
+/* Parses "text|json|csv|markdown"; returns 0 or -1. */
+int cli_parse_format(const char *s, cli_format *out);
+
+/* "12.3 MiB" for a byte count (binary units, one decimal above KiB). */
+void cli_human_bytes(char *buf, size_t cap, uint64_t bytes);
+
+/* Parses a size such as "64M", "1GiB" or "4096"; returns 0 or -1. */
+int cli_parse_size(const char *s, uint64_t *out);
+
+#endif
