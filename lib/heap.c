@@ -105,7 +105,28 @@ typedef struct {
     uint64_t total; /* for progress; 0 unknown */
     atomic_uint_fast64_t done[3];
     atomic_int stop; /* set when one part failed: the others give up */
+    v8a__nodes_done_fn nodes_done;
+    void *nodes_done_payload;
+    int nodes_told;    /* the hook has been given a heap */
+    int user_canceled; /* the progress callback asked to stop */
 } driver;
+
+/* Forwards "nodes are final" to the caller's hook, remembering that it did,
+ * so that the hook can be told before that heap is freed. */
+static int nodes_hook(void *payload, const v8a_heap *h)
+{
+    driver *d = payload;
+    if (!d->nodes_done) return 0;
+    d->nodes_told = 1;
+    return d->nodes_done(d->nodes_done_payload, h);
+}
+
+/* The heap the hook was given is about to be freed. */
+static void nodes_discard(driver *d)
+{
+    if (d->nodes_told) d->nodes_done(d->nodes_done_payload, NULL);
+    d->nodes_told = 0;
+}
 
 typedef struct {
     driver *d;
@@ -130,7 +151,10 @@ static int on_tick(void *payload, uint64_t offset)
     if (t->reporter && d->opts->progress) {
         uint64_t sum =
             atomic_load(&d->done[0]) + atomic_load(&d->done[1]) + atomic_load(&d->done[2]);
-        return d->opts->progress(d->opts->payload, "parse", sum, d->total);
+        if (d->opts->progress(d->opts->payload, "parse", sum, d->total) != 0) {
+            d->user_canceled = 1;
+            return 1;
+        }
     }
     return 0;
 }
@@ -304,6 +328,7 @@ static int parse_split(v8a_heap *h, const unsigned char *buf, size_t len, const 
     if ((rc = v8a__heap_reader_new_section(&rn, h, name, opts, "nodes", r0)) < 0) goto done;
     if ((rc = v8a__heap_reader_new_section(&re, h, name, opts, "edges", r0)) < 0) goto done;
     v8a__heap_reader_set_tick(rn, on_tick, &tn);
+    v8a__heap_reader_on_nodes(rn, nodes_hook, d);
     v8a__heap_reader_set_tick(re, on_tick, &te);
 
     section_job je = {re, buf, e_open, e_close, d, 0};
@@ -354,7 +379,8 @@ static v8a_heap *heap_for(const char *name, const v8a__input *in, size_t mem_len
 
 /* Reads everything into a fresh heap; exactly one of `in` and `mem` is set. */
 static int read_heap(v8a_heap **out, const char *name, v8a__input *in, const unsigned char *mem,
-                     size_t mem_len, const v8a_read_options *opts_in)
+                     size_t mem_len, const v8a_read_options *opts_in, v8a__nodes_done_fn fn,
+                     void *payload)
 {
     v8a_read_options opts;
     v8a__heap_reader *r = NULL;
@@ -368,7 +394,11 @@ static int read_heap(v8a_heap **out, const char *name, v8a__input *in, const uns
 
     v8a_heap *h = heap_for(name, in, mem_len);
     if (!h) return V8A_ENOMEM;
-    driver d = {.opts = &opts, .in = in, .total = in ? in->file_size : mem_len};
+    driver d = {.opts = &opts,
+                .in = in,
+                .total = in ? in->file_size : mem_len,
+                .nodes_done = fn,
+                .nodes_done_payload = payload};
     ticker t = {&d, 0, 1, 0, 0};
 
     /* one buffer holding the whole file: mapped, or in memory and not chunked */
@@ -383,8 +413,9 @@ static int read_heap(v8a_heap **out, const char *name, v8a__input *in, const uns
     }
     if (whole && !opts.header_only) {
         rc = parse_split(h, whole, whole_len, name, &opts, &d);
-        if (rc == 0 || rc == V8A_ECANCELED) goto done;
+        if (rc == 0 || (rc == V8A_ECANCELED && d.user_canceled)) goto done;
         /* not splittable, or failed: parse again in one pass */
+        nodes_discard(&d);
         v8a_heap_free(h);
         h = heap_for(name, in, mem_len);
         if (!h) return V8A_ENOMEM;
@@ -398,6 +429,7 @@ static int read_heap(v8a_heap **out, const char *name, v8a__input *in, const uns
                                                                        : 0);
     if (rc < 0) goto done;
     v8a__heap_reader_set_tick(r, on_tick, &t);
+    v8a__heap_reader_on_nodes(r, nodes_hook, &d);
     if (whole) {
         rc = v8a__heap_reader_feed(r, whole, whole_len);
     } else if (in) {
@@ -414,6 +446,7 @@ done:
         rc = v8a__error_set(V8A_ECANCELED, "%s: canceled", name);
     v8a__heap_reader_free(r);
     if (rc < 0) {
+        nodes_discard(&d);
         v8a_heap_free(h);
         return rc;
     }
@@ -423,6 +456,12 @@ done:
 
 int v8a_heap_read(v8a_heap **out, const char *path, const v8a_read_options *opts)
 {
+    return v8a__heap_read_hooked(out, path, opts, NULL, NULL);
+}
+
+int v8a__heap_read_hooked(v8a_heap **out, const char *path, const v8a_read_options *opts,
+                          v8a__nodes_done_fn fn, void *payload)
+{
     v8a__input in;
     *out = NULL;
     int rc = v8a__input_open(&in, path, !(opts && opts->no_mmap));
@@ -431,7 +470,7 @@ int v8a_heap_read(v8a_heap **out, const char *path, const v8a_read_options *opts
         v8a__input_close(&in);
         return v8a__error_set(V8A_EFORMAT, "%s: empty file (0 bytes)", path);
     }
-    rc = read_heap(out, path, &in, NULL, 0, opts);
+    rc = read_heap(out, path, &in, NULL, 0, opts, fn, payload);
     v8a__input_close(&in);
     return rc;
 }
@@ -441,7 +480,7 @@ int v8a_heap_read_buffer(v8a_heap **out, const void *buf, size_t len, const char
 {
     *out = NULL;
     if (len == 0) return v8a__error_set(V8A_EFORMAT, "%s: empty file (0 bytes)", name);
-    return read_heap(out, name, NULL, buf, len, opts);
+    return read_heap(out, name, NULL, buf, len, opts, NULL, NULL);
 }
 
 /* ---- getters ---- */

@@ -131,6 +131,9 @@ struct v8a__heap_reader {
     int stop_key;
     uint64_t stop_at;
     unsigned external; /* bits K_NODES/K_EDGES: placeholders, parsed elsewhere */
+    int nodes_final;   /* finish_nodes ran */
+    v8a__nodes_done_fn opts_nodes_done;
+    void *nodes_done_payload;
 
     /* current feed */
     const unsigned char *feed;
@@ -568,6 +571,46 @@ static int begin_section(v8a__heap_reader *r, int key)
     }
 }
 
+static int too_many(v8a__heap_reader *r, const char *what)
+{
+    return FAIL(r, "more %s than v8a supports (%u)", what, UINT32_MAX - 1);
+}
+
+/* The nodes section ended: the node arrays become final (edge counts turn
+ * into offsets, an all-zero trace_node_id column is dropped, ids are sorted
+ * and checked for duplicates), and whoever waits for them is told. */
+static int finish_nodes(v8a__heap_reader *r)
+{
+    v8a_heap *h = r->h;
+    uint64_t acc = 0;
+    for (uint32_t i = 0; i < h->node_count; i++) {
+        uint32_t c = h->first_edge[i];
+        h->first_edge[i] = (uint32_t)acc;
+        acc += c;
+        if (acc > UINT32_MAX - 1) return too_many(r, "edges");
+    }
+    h->first_edge[h->node_count] = (uint32_t)acc;
+    /* node v20 writes trace_node_id as zeros when tracking was off: drop it */
+    if (h->node_trace_node_id) {
+        uint32_t any = 0;
+        for (uint32_t i = 0; i < h->node_count && !any; i++) any = h->node_trace_node_id[i];
+        if (!any) {
+            v8a__free(h->node_trace_node_id);
+            h->node_trace_node_id = NULL;
+        }
+    }
+    if (v8a__heap_sort_ids(h) < 0) {
+        r->failed = 1;
+        return 0;
+    }
+    r->nodes_final = 1;
+    if (r->opts_nodes_done && r->opts_nodes_done(r->nodes_done_payload, h) < 0) {
+        r->failed = 1;
+        return 0;
+    }
+    return 1;
+}
+
 static int end_section(v8a__heap_reader *r)
 {
     if (r->pos != 0) {
@@ -583,13 +626,10 @@ static int end_section(v8a__heap_reader *r)
         return FAIL(r, "\"%s\" holds %" PRIu64 " values, not a multiple of its %u fields",
                     section_name(r->section), n * r->k + r->pos, r->k);
     }
+    int s = r->section;
     r->section = K_NONE;
+    if (s == K_NODES && !(r->external & (1u << K_NODES))) return finish_nodes(r);
     return 1;
-}
-
-static int too_many(v8a__heap_reader *r, const char *what)
-{
-    return FAIL(r, "more %s than v8a supports (%u)", what, UINT32_MAX - 1);
 }
 
 static int node_value(v8a__heap_reader *r, uint64_t v, size_t len)
@@ -1534,23 +1574,7 @@ static int check_graph(v8a__heap_reader *r)
                               " but \"edges\" holds %u edges",
                               nm, r->edge_sum, h->edge_count);
     if (h->node_count == 0) return v8a__error_set(V8A_EFORMAT, "%s: the snapshot has no nodes", nm);
-    /* node v20 writes trace_node_id as zeros when tracking was off: drop it */
-    if (h->node_trace_node_id) {
-        uint32_t any = 0;
-        for (uint32_t i = 0; i < h->node_count && !any; i++) any = h->node_trace_node_id[i];
-        if (!any) {
-            v8a__free(h->node_trace_node_id);
-            h->node_trace_node_id = NULL;
-        }
-    }
-    /* counts -> offsets; first_edge has node_count + 1 slots */
-    uint32_t acc = 0;
-    for (uint32_t i = 0; i < h->node_count; i++) {
-        uint32_t c = h->first_edge[i];
-        h->first_edge[i] = acc;
-        acc += c;
-    }
-    h->first_edge[h->node_count] = acc;
+    if (!r->nodes_final) return v8a__error_set(V8A_EFORMAT, "%s: \"nodes\" is missing", nm);
     if (!r->edges_checked)
         for (uint32_t e = 0; e < h->edge_count; e++)
             if (h->edge_to[e] >= h->node_count)
@@ -1585,7 +1609,7 @@ static int check_graph(v8a__heap_reader *r)
             return v8a__error_set(V8A_EFORMAT,
                                   "%s: trace node %u: function_info_index %u out of range (%u)", nm,
                                   i, h->trace_fi[i], h->tfi_count);
-    return v8a__heap_sort_ids(h);
+    return 0;
 }
 
 int v8a__heap_reader_finish(v8a__heap_reader *r)
@@ -1662,6 +1686,13 @@ void v8a__heap_reader_adopt_nodes(v8a__heap_reader *r, const v8a__heap_reader *n
 {
     r->edge_sum = nodes->edge_sum;
     r->edges_checked = 0;
+    r->nodes_final = nodes->nodes_final;
+}
+
+void v8a__heap_reader_on_nodes(v8a__heap_reader *r, v8a__nodes_done_fn fn, void *payload)
+{
+    r->opts_nodes_done = fn;
+    r->nodes_done_payload = payload;
 }
 
 void v8a__heap_reader_free(v8a__heap_reader *r)

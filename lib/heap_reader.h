@@ -15,11 +15,18 @@ typedef struct v8a__heap_reader v8a__heap_reader;
 /* Called every few MiB with the absolute offset reached; non-zero cancels. */
 typedef int (*v8a__tick_fn)(void *payload, uint64_t offset);
 
+/* Called once the node arrays are final (ids sorted, edge offsets known),
+ * while the rest of the file is still being read; a negative return stops
+ * the read with that error. The arrays must only be read until the read
+ * ends. */
+typedef int (*v8a__nodes_done_fn)(void *payload, const v8a_heap *h);
+
 /* Creates a reader that fills h (borrowed). name is used in messages;
  * size_hint is the input's total size in bytes, 0 when unknown. */
 int v8a__heap_reader_new(v8a__heap_reader **out, v8a_heap *h, const char *name,
                          const v8a_read_options *opts, uint64_t size_hint);
 void v8a__heap_reader_set_tick(v8a__heap_reader *r, v8a__tick_fn fn, void *payload);
+void v8a__heap_reader_on_nodes(v8a__heap_reader *r, v8a__nodes_done_fn fn, void *payload);
 
 /* Parses buf, which follows the previous feed in the input. Returns 0, 1 when
  * the reader stopped early (header_only) or a negative error. */
@@ -50,5 +57,9 @@ void v8a__heap_reader_adopt_nodes(v8a__heap_reader *r, const v8a__heap_reader *n
 int v8a__heap_reader_finish(v8a__heap_reader *r);
 
 void v8a__heap_reader_free(v8a__heap_reader *r);
+
+/* v8a_heap_read() with a nodes-done hook (heap.c); fn may be NULL. */
+int v8a__heap_read_hooked(v8a_heap **out, const char *path, const v8a_read_options *opts,
+                          v8a__nodes_done_fn fn, void *payload);
 
 #endif

@@ -12,12 +12,14 @@
 #include "alloc.h"
 #include "error.h"
 #include "heap_internal.h"
+#include "heap_reader.h"
 #include "store_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <libgen.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,7 +58,7 @@ const char v8a__schema_sql[] =
     "CREATE TABLE arrays(name TEXT NOT NULL, part INTEGER NOT NULL, elem_size INTEGER NOT NULL,\n"
     "  data BLOB NOT NULL, PRIMARY KEY(name, part));\n";
 
-#define PART_BYTES (32u << 20)
+#define PART_BYTES (4u << 20) /* small parts keep SQLite's record buffer small */
 
 void v8a_import_options_init(v8a_import_options *o)
 {
@@ -275,7 +277,18 @@ static int bulk(writer *w, const char *table, const char *cols, int ncols, uint6
 
 /* ---- the import ---- */
 
-static int write_all(writer *w)
+/* The node rows: the biggest table, written as soon as the nodes are final,
+ * while the rest of the snapshot is still being parsed. */
+static int write_node_rows(writer *w)
+{
+    return bulk(w, "node_rows",
+                "id, ordinal, type_code, name_sid, self_size, edge_count, detachedness, "
+                "trace_node_id",
+                8, w->h->node_count, node_col);
+}
+
+/* Everything but the node rows, once the whole snapshot is read. */
+static int write_rest(writer *w)
 {
     const v8a_heap *h = w->h;
     char now[32];
@@ -283,11 +296,9 @@ static int write_all(writer *w)
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    char *abs = realpath(h->source, NULL);
+    char *abs = strcmp(h->source, "-") == 0 ? NULL : realpath(h->source, NULL);
     int rc = 0;
 
-    rc = v8a__sqlite_exec(w->db, w->path, "BEGIN EXCLUSIVE");
-    if (!rc) rc = v8a__sqlite_exec(w->db, w->path, v8a__schema_sql);
     if (!rc) rc = meta_text(w, "format", "heapsnapshot");
     if (!rc) rc = meta_int(w, "schema_version", V8A_SCHEMA_VERSION);
     if (!rc) rc = meta_text(w, "v8a_version", v8a_version());
@@ -324,14 +335,10 @@ static int write_all(writer *w)
     if (!rc) rc = write_types(w, "node_types", &h->node_types, 0);
     if (!rc) rc = write_types(w, "edge_types", &h->edge_types, 1);
 
-    w->rows_total = (uint64_t)h->node_count + h->string_count + h->location_count + h->tfi_count +
-                    h->trace_count + h->sample_count;
+    w->rows_total = (uint64_t)h->string_count + h->location_count + h->tfi_count + h->trace_count +
+                    h->sample_count;
+    w->rows_done = 0;
     if (!rc) rc = bulk(w, "strings", "sid, value", 2, h->string_count, string_col);
-    if (!rc)
-        rc = bulk(w, "node_rows",
-                  "id, ordinal, type_code, name_sid, self_size, edge_count, detachedness, "
-                  "trace_node_id",
-                  8, h->node_count, node_col);
     if (!rc)
         rc = bulk(w, "locations", "node_id, script_id, script_node_id, line, column", 5,
                   h->location_count, location_col);
@@ -375,79 +382,190 @@ static int sync_path(const char *path, int dir)
     return 0;
 }
 
-int v8a_store_write_heap(const v8a_heap *h, const char *db_path, const v8a_import_options *opts)
+/* A database being built: the temporary file, its connection, and the
+ * thread that writes node rows while the parse goes on. */
+typedef struct {
+    writer w;
+    char *tmp;
+    pthread_t thread;
+    int running;   /* the store thread exists */
+    int abandoned; /* the heap it was given went away: write nothing more */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int parse; /* 0 still parsing, 1 done and valid, -1 failed */
+    int rc;    /* the store thread's result, and its error */
+    char msg[1024];
+} build;
+
+/* Creates the temporary file beside db_path and opens it with the bulk-load
+ * settings and the schema, inside one transaction. */
+static int build_open(build *b, const char *db_path, const v8a_import_options *opts)
 {
-    v8a_import_options defaults;
-    if (!opts) {
-        v8a_import_options_init(&defaults);
-        opts = &defaults;
-    }
-    if (h->header_only)
-        return v8a__error_set(V8A_EINVAL, "%s: only the header was read", h->source);
+    memset(b, 0, sizeof *b);
+    pthread_mutex_init(&b->mu, NULL);
+    pthread_cond_init(&b->cv, NULL);
+    b->w.path = db_path;
+    b->w.opts = opts;
     v8a__sqlite_setup();
     size_t n = strlen(db_path);
-    char *tmp = v8a__malloc(n + 16);
-    if (!tmp) return v8a__error_nomem("path");
-    memcpy(tmp, db_path, n);
-    memcpy(tmp + n, ".tmp.XXXXXX", 12);
-    int fd = mkstemp(tmp);
+    b->tmp = v8a__malloc(n + 16);
+    if (!b->tmp) return v8a__error_nomem("path");
+    memcpy(b->tmp, db_path, n);
+    memcpy(b->tmp + n, ".tmp.XXXXXX", 12);
+    int fd = mkstemp(b->tmp);
     if (fd < 0) {
         int e = errno;
-        v8a__free(tmp);
+        v8a__free(b->tmp);
+        b->tmp = NULL;
         return v8a__error_set(V8A_EIO, "%s: cannot create: %s", db_path, strerror(e));
     }
     /* mkstemp makes 0600; a database gets the usual mode, as open(2) would */
     mode_t mask = umask(0);
     umask(mask);
-    fchmod(fd, 0666 & ~mask);
-    close(fd);
-
-    sqlite3 *db = NULL;
-    int rc = sqlite3_open_v2(tmp, &db, SQLITE_OPEN_READWRITE, NULL);
-    if (rc != SQLITE_OK) {
-        rc = v8a__sqlite_error(db, rc, db_path, "create database");
-        goto fail;
+    if (fchmod(fd, 0666 & ~mask) != 0) { /* harmless: the file stays private */
     }
+    close(fd);
+    int rc = sqlite3_open_v2(b->tmp, &b->w.db, SQLITE_OPEN_READWRITE, NULL);
+    if (rc != SQLITE_OK) return v8a__sqlite_error(b->w.db, rc, db_path, "create database");
     char pragmas[256];
     snprintf(pragmas, sizeof pragmas,
              "PRAGMA page_size=65536; PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
              "PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-16384; PRAGMA temp_store=MEMORY;"
              "PRAGMA application_id=%d; PRAGMA user_version=%d;",
              V8A_APPLICATION_ID, V8A_SCHEMA_VERSION);
-    rc = v8a__sqlite_exec(db, db_path, pragmas);
-    if (rc) goto fail;
-    writer w = {db, db_path, h, opts, 0, 0};
-    rc = write_all(&w);
-    if (rc) goto fail;
-    rc = sqlite3_close(db);
-    db = NULL;
+    if ((rc = v8a__sqlite_exec(b->w.db, db_path, pragmas)) < 0) return rc;
+    if ((rc = v8a__sqlite_exec(b->w.db, db_path, "BEGIN EXCLUSIVE")) < 0) return rc;
+    return v8a__sqlite_exec(b->w.db, db_path, v8a__schema_sql);
+}
+
+/* Removes the temporary file; after a failure. */
+static void build_discard(build *b)
+{
+    if (b->w.db) sqlite3_close(b->w.db);
+    b->w.db = NULL;
+    if (b->tmp) unlink(b->tmp);
+    v8a__free(b->tmp);
+    b->tmp = NULL;
+    pthread_mutex_destroy(&b->mu);
+    pthread_cond_destroy(&b->cv);
+}
+
+/* Closes, syncs and renames the finished database into place. */
+static int build_commit(build *b)
+{
+    const char *db_path = b->w.path;
+    int rc = sqlite3_close(b->w.db);
+    b->w.db = NULL;
     if (rc != SQLITE_OK) {
-        rc = v8a__error_set(V8A_EIO, "%s: cannot close the database", db_path);
-        goto fail;
+        build_discard(b);
+        return v8a__error_set(V8A_EIO, "%s: cannot close the database", db_path);
     }
-    if ((rc = sync_path(tmp, 0)) < 0) goto fail;
-    if (rename(tmp, db_path) != 0) {
-        rc = v8a__error_set(V8A_EIO, "%s: cannot rename %s into place: %s", db_path, tmp,
+    if ((rc = sync_path(b->tmp, 0)) < 0) {
+        build_discard(b);
+        return rc;
+    }
+    if (rename(b->tmp, db_path) != 0) {
+        rc = v8a__error_set(V8A_EIO, "%s: cannot rename %s into place: %s", db_path, b->tmp,
                             strerror(errno));
-        goto fail;
+        build_discard(b);
+        return rc;
     }
-    {
-        char *dcopy = v8a__strdup(db_path);
-        if (dcopy) sync_path(dirname(dcopy), 1);
-        v8a__free(dcopy);
-    }
-    v8a__free(tmp);
+    char *dcopy = v8a__strdup(db_path);
+    if (dcopy) sync_path(dirname(dcopy), 1);
+    v8a__free(dcopy);
+    v8a__free(b->tmp);
+    b->tmp = NULL;
+    pthread_mutex_destroy(&b->mu);
+    pthread_cond_destroy(&b->cv);
     return 0;
-fail:
-    if (db) sqlite3_close(db);
-    unlink(tmp);
-    v8a__free(tmp);
-    return rc < 0 ? rc : V8A_EIO;
+}
+
+static void *store_thread(void *arg)
+{
+    build *b = arg;
+    /* progress callbacks belong to the parsing thread until the parse ends */
+    v8a_import_options quiet = *b->w.opts;
+    const v8a_import_options *loud = b->w.opts;
+    quiet.progress = NULL;
+    b->w.opts = &quiet;
+    int rc = write_node_rows(&b->w);
+    b->w.opts = loud;
+    pthread_mutex_lock(&b->mu);
+    while (b->parse == 0) pthread_cond_wait(&b->cv, &b->mu);
+    int parse = b->parse;
+    pthread_mutex_unlock(&b->mu);
+    if (rc == 0 && parse > 0) rc = write_rest(&b->w);
+    if (rc < 0 && v8a_error_last())
+        snprintf(b->msg, sizeof b->msg, "%s", v8a_error_last()->message);
+    b->rc = parse > 0 ? rc : V8A_ECANCELED;
+    return NULL;
+}
+
+/* The stream's nodes are final (h), or the heap given before is going away
+ * (NULL): start writing rows, or stop. */
+static int on_nodes(void *payload, const v8a_heap *h)
+{
+    build *b = payload;
+    if (!h) {
+        if (b->running) {
+            pthread_mutex_lock(&b->mu);
+            b->parse = -1;
+            pthread_cond_signal(&b->cv);
+            pthread_mutex_unlock(&b->mu);
+            sqlite3_interrupt(b->w.db);
+            pthread_join(b->thread, NULL);
+            b->running = 0;
+        }
+        b->abandoned = 1;
+        return 0;
+    }
+    if (b->abandoned || b->running) return 0;
+    b->w.h = h;
+    b->running = pthread_create(&b->thread, NULL, store_thread, b) == 0;
+    return 0;
+}
+
+/* Ends the store thread after a successful parse; returns its result. */
+static int finish_thread(build *b, const v8a_heap *h)
+{
+    pthread_mutex_lock(&b->mu);
+    b->w.h = h;
+    b->parse = 1;
+    pthread_cond_signal(&b->cv);
+    pthread_mutex_unlock(&b->mu);
+    pthread_join(b->thread, NULL);
+    b->running = 0;
+    if (b->rc < 0) v8a__error_set(b->rc, "%s", b->msg);
+    return b->rc;
+}
+
+int v8a_store_write_heap(const v8a_heap *h, const char *db_path, const v8a_import_options *opts)
+{
+    v8a_import_options defaults;
+    build b;
+    if (!opts) {
+        v8a_import_options_init(&defaults);
+        opts = &defaults;
+    }
+    if (h->header_only)
+        return v8a__error_set(V8A_EINVAL, "%s: only the header was read", h->source);
+    int rc = build_open(&b, db_path, opts);
+    if (rc == 0) {
+        b.w.h = h;
+        rc = write_node_rows(&b.w);
+    }
+    if (rc == 0) rc = write_rest(&b.w);
+    if (rc < 0) {
+        build_discard(&b);
+        return rc;
+    }
+    return build_commit(&b);
 }
 
 int v8a_store_import(const char *snapshot, const char *db_path, const v8a_import_options *opts)
 {
     v8a_import_options defaults;
+    build b;
     if (!opts) {
         v8a_import_options_init(&defaults);
         opts = &defaults;
@@ -457,10 +575,35 @@ int v8a_store_import(const char *snapshot, const char *db_path, const v8a_import
         ro.progress = opts->progress;
         ro.payload = opts->payload;
     }
+    int rc = build_open(&b, db_path, opts);
+    if (rc < 0) {
+        build_discard(&b);
+        return rc;
+    }
     v8a_heap *h = NULL;
-    int rc = v8a_heap_read(&h, snapshot, &ro);
-    if (rc < 0) return rc;
-    rc = v8a_store_write_heap(h, db_path, opts);
+    rc = v8a__heap_read_hooked(&h, snapshot, &ro, on_nodes, &b);
+    if (rc < 0) {
+        /* the reader told on_nodes to stop before freeing the heap */
+        build_discard(&b);
+        return rc;
+    }
+    if (b.running) {
+        rc = finish_thread(&b, h);
+    } else {
+        /* no thread (no nodes hook, or the reader re-parsed): write it all now;
+         * rows an interrupted thread left behind go with a fresh file */
+        if (b.abandoned) {
+            build_discard(&b);
+            rc = build_open(&b, db_path, opts);
+        }
+        b.w.h = h;
+        if (rc == 0) rc = write_node_rows(&b.w);
+        if (rc == 0) rc = write_rest(&b.w);
+    }
     v8a_heap_free(h);
-    return rc;
+    if (rc < 0) {
+        build_discard(&b);
+        return rc;
+    }
+    return build_commit(&b);
 }
