@@ -9,6 +9,7 @@
 
 #include <v8a/common.h>
 #include <v8a/heap.h>
+#include <v8a/regex.h>
 #include <v8a/store.h>
 
 #endif
