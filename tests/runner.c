@@ -17,8 +17,13 @@ typedef struct {
 
 static const suite_def suites[] = {
     /* one per line */
-    {"utf8", suite_utf8},   {"heap_reader", suite_heap_reader},   {"heap_bad", suite_heap_bad},
-    {"store", suite_store}, {"alloc_faults", suite_alloc_faults}, {"regex", suite_regex},
+    {"utf8", suite_utf8},
+    {"heap_reader", suite_heap_reader},
+    {"heap_bad", suite_heap_bad},
+    {"store", suite_store},
+    {"alloc_faults", suite_alloc_faults},
+    {"regex", suite_regex},
+    {"analysis", suite_analysis},
 };
 
 int main(int argc, char **argv)

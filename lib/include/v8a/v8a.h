@@ -7,6 +7,7 @@
 #ifndef V8A_V8A_H
 #define V8A_V8A_H
 
+#include <v8a/analysis.h>
 #include <v8a/common.h>
 #include <v8a/heap.h>
 #include <v8a/regex.h>
