@@ -12,6 +12,7 @@
 #include "alloc.h"
 #include "error.h"
 #include "heap_internal.h"
+#include "analysis_internal.h"
 #include "heap_reader.h"
 #include "store_internal.h"
 
@@ -39,11 +40,23 @@ const char v8a__schema_sql[] =
     "  type_code INTEGER NOT NULL, name_sid INTEGER NOT NULL, self_size INTEGER NOT NULL,\n"
     "  edge_count INTEGER NOT NULL, detachedness INTEGER NOT NULL,\n"
     "  trace_node_id INTEGER NOT NULL);\n"
+    "CREATE TABLE node_stats(id INTEGER PRIMARY KEY, class_id INTEGER NOT NULL,\n"
+    "  shallow_size INTEGER NOT NULL, retained_size INTEGER NOT NULL,\n"
+    "  distance INTEGER NOT NULL, dominator_id INTEGER NOT NULL);\n"
+    "CREATE TABLE classes(class_id INTEGER PRIMARY KEY, name TEXT NOT NULL, key TEXT NOT NULL,\n"
+    "  count INTEGER NOT NULL, shallow_size INTEGER NOT NULL, retained_size INTEGER NOT NULL,\n"
+    "  distance INTEGER NOT NULL, first_id INTEGER, in_summary INTEGER NOT NULL);\n"
+    "CREATE TABLE statistics(name TEXT PRIMARY KEY NOT NULL, bytes INTEGER NOT NULL);\n"
     "CREATE VIEW nodes AS SELECT n.id AS id, n.ordinal AS ordinal, t.name AS type,\n"
     "  s.value AS name, n.self_size AS self_size, n.edge_count AS edge_count,\n"
-    "  n.detachedness AS detachedness, n.trace_node_id AS trace_node_id\n"
+    "  n.detachedness AS detachedness, n.trace_node_id AS trace_node_id,\n"
+    "  c.name AS class, st.shallow_size AS shallow_size, st.retained_size AS retained_size,\n"
+    "  st.distance AS distance, st.dominator_id AS dominator_id\n"
     "  FROM node_rows n JOIN node_types t ON t.code = n.type_code\n"
-    "  JOIN strings s ON s.sid = n.name_sid;\n"
+    "  JOIN strings s ON s.sid = n.name_sid\n"
+    "  LEFT JOIN node_stats st ON st.id = n.id LEFT JOIN classes c ON c.class_id = st.class_id;\n"
+    "CREATE VIEW summary AS SELECT name AS class, key, count, distance, shallow_size,\n"
+    "  retained_size FROM classes WHERE in_summary ORDER BY retained_size DESC;\n"
     "CREATE TABLE locations(node_id INTEGER NOT NULL, script_id INTEGER NOT NULL,\n"
     "  script_node_id INTEGER, line INTEGER NOT NULL, column INTEGER NOT NULL);\n"
     "CREATE TABLE trace_functions(idx INTEGER PRIMARY KEY, function_id INTEGER NOT NULL,\n"
@@ -366,7 +379,93 @@ static int write_rest(writer *w)
     if (!rc) rc = write_array(w, "edge_type", h->edge_type, m, 1);
     if (!rc) rc = write_array(w, "edge_name", h->edge_name, m, 4);
     if (!rc) rc = write_array(w, "edge_to", h->edge_to, m, 4);
-    if (!rc) rc = v8a__sqlite_exec(w->db, w->path, "COMMIT");
+    return rc;
+}
+
+/* ---- the analysis ---- */
+
+static void stats_col(const v8a__bulk *b, sqlite3_int64 row, int col, sqlite3_context *ctx)
+{
+    const v8a_analysis *a = b->payload;
+    const v8a_heap *h = a->h;
+    uint32_t i = h->id_order[row];
+    switch (col) {
+    case 0: sqlite3_result_int64(ctx, (sqlite3_int64)h->node_id[i]); break;
+    case 1: sqlite3_result_int64(ctx, a->cls[i]); break;
+    case 2: sqlite3_result_int64(ctx, (sqlite3_int64)a->shallow[i]); break;
+    case 3: sqlite3_result_int64(ctx, (sqlite3_int64)a->retained[i]); break;
+    case 4: sqlite3_result_int64(ctx, a->distance[i]); break;
+    default: sqlite3_result_int64(ctx, (sqlite3_int64)h->node_id[a->dom[i]]); break;
+    }
+}
+
+static void class_col(const v8a__bulk *b, sqlite3_int64 row, int col, sqlite3_context *ctx)
+{
+    const v8a_analysis *a = b->payload;
+    const v8a_class_info *c = &a->classes[row];
+    switch (col) {
+    case 0: sqlite3_result_int64(ctx, row); break;
+    case 1: sqlite3_result_text(ctx, c->name, -1, SQLITE_STATIC); break;
+    case 2: sqlite3_result_text(ctx, c->key, -1, SQLITE_STATIC); break;
+    case 3: sqlite3_result_int64(ctx, c->count); break;
+    case 4: sqlite3_result_int64(ctx, (sqlite3_int64)c->shallow_size); break;
+    case 5: sqlite3_result_int64(ctx, (sqlite3_int64)c->retained_size); break;
+    case 6: sqlite3_result_int64(ctx, c->distance); break;
+    case 7:
+        if (c->first == UINT32_MAX)
+            sqlite3_result_null(ctx);
+        else
+            sqlite3_result_int64(ctx, (sqlite3_int64)a->h->node_id[c->first]);
+        break;
+    default: sqlite3_result_int(ctx, c->in_summary); break;
+    }
+}
+
+/* Per-node results as rows and arrays, the classes, the statistics. */
+static int write_analysis(writer *w, const v8a_analysis *a)
+{
+    const v8a_heap *h = w->h;
+    uint64_t n = h->node_count;
+    v8a__bulk sb = {6, (sqlite3_int64)n, stats_col, a, NULL, NULL, 0, 0};
+    v8a__bulk cb = {9, (sqlite3_int64)a->class_count, class_col, a, NULL, NULL, 0, 0};
+    int rc =
+        v8a__bulk_insert(w->db, w->path, "node_stats",
+                         "id, class_id, shallow_size, retained_size, distance, dominator_id", &sb);
+    if (!rc && a->class_count)
+        rc = v8a__bulk_insert(w->db, w->path, "classes",
+                              "class_id, name, key, count, shallow_size, retained_size, distance, "
+                              "first_id, in_summary",
+                              &cb);
+    const struct {
+        const char *name;
+        uint64_t v;
+    } st[] = {{"total", a->stats.total},
+              {"v8heap", a->stats.v8heap},
+              {"native", a->stats.native},
+              {"code", a->stats.code},
+              {"strings", a->stats.strings},
+              {"js_arrays", a->stats.js_arrays},
+              {"typed_arrays", a->stats.typed_arrays},
+              {"system", a->stats.system},
+              {"extra_native_bytes", a->stats.extra_native_bytes}};
+    sqlite3_stmt *stmt = NULL;
+    if (!rc) {
+        int src = sqlite3_prepare_v2(w->db, "INSERT INTO statistics VALUES(?, ?)", -1, &stmt, NULL);
+        for (size_t i = 0; src == SQLITE_OK && i < sizeof st / sizeof *st; i++) {
+            sqlite3_bind_text(stmt, 1, st[i].name, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(stmt, 2, (sqlite3_int64)st[i].v);
+            src = sqlite3_step(stmt);
+            if (src == SQLITE_DONE) src = sqlite3_reset(stmt);
+        }
+        sqlite3_finalize(stmt);
+        if (src != SQLITE_OK) rc = v8a__sqlite_error(w->db, src, w->path, "write statistics");
+    }
+    if (!rc) rc = meta_int(w, "analysed", 1);
+    if (!rc) rc = write_array(w, "shallow_size", a->shallow, n, 8);
+    if (!rc) rc = write_array(w, "retained_size", a->retained, n, 8);
+    if (!rc) rc = write_array(w, "dominator", a->dom, n, 4);
+    if (!rc) rc = write_array(w, "distance", a->distance, n, 4);
+    if (!rc) rc = write_array(w, "class", a->cls, n, 4);
     return rc;
 }
 
@@ -392,8 +491,10 @@ typedef struct {
     int abandoned; /* the heap it was given went away: write nothing more */
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    int parse; /* 0 still parsing, 1 done and valid, -1 failed */
-    int rc;    /* the store thread's result, and its error */
+    int parse;    /* 0 still parsing, 1 done and valid, -1 failed */
+    int analysis; /* 0 running, 1 done (in a), -1 failed */
+    const v8a_analysis *a;
+    int rc; /* the store thread's result, and its error */
     char msg[1024];
 } build;
 
@@ -495,6 +596,14 @@ static void *store_thread(void *arg)
     int parse = b->parse;
     pthread_mutex_unlock(&b->mu);
     if (rc == 0 && parse > 0) rc = write_rest(&b->w);
+    if (rc == 0 && parse > 0) {
+        pthread_mutex_lock(&b->mu);
+        while (b->analysis == 0) pthread_cond_wait(&b->cv, &b->mu);
+        int an = b->analysis;
+        pthread_mutex_unlock(&b->mu);
+        rc = an > 0 ? write_analysis(&b->w, b->a) : V8A_ECANCELED;
+    }
+    if (rc == 0 && parse > 0) rc = v8a__sqlite_exec(b->w.db, b->w.path, "COMMIT");
     if (rc < 0 && v8a_error_last())
         snprintf(b->msg, sizeof b->msg, "%s", v8a_error_last()->message);
     b->rc = parse > 0 ? rc : V8A_ECANCELED;
@@ -510,6 +619,7 @@ static int on_nodes(void *payload, const v8a_heap *h)
         if (b->running) {
             pthread_mutex_lock(&b->mu);
             b->parse = -1;
+            b->analysis = -1;
             pthread_cond_signal(&b->cv);
             pthread_mutex_unlock(&b->mu);
             sqlite3_interrupt(b->w.db);
@@ -525,18 +635,51 @@ static int on_nodes(void *payload, const v8a_heap *h)
     return 0;
 }
 
-/* Ends the store thread after a successful parse; returns its result. */
-static int finish_thread(build *b, const v8a_heap *h)
+static void signal_state(build *b, int *field, int value)
+{
+    pthread_mutex_lock(&b->mu);
+    *field = value;
+    pthread_cond_signal(&b->cv);
+    pthread_mutex_unlock(&b->mu);
+}
+
+/* After a successful parse: lets the store thread write the rest while this
+ * thread analyses, hands it the analysis, and returns its result. */
+static int finish_thread(build *b, const v8a_heap *h, const v8a_import_options *opts)
 {
     pthread_mutex_lock(&b->mu);
     b->w.h = h;
-    b->parse = 1;
-    pthread_cond_signal(&b->cv);
     pthread_mutex_unlock(&b->mu);
+    signal_state(b, &b->parse, 1);
+    v8a_analysis *a = NULL;
+    v8a_analysis_options ao;
+    v8a_analysis_options_init(&ao);
+    ao.progress = NULL; /* the store thread reports; one meter at a time */
+    (void)opts;
+    int arc = v8a_analyze(&a, h, &ao);
+    char amsg[1024] = "";
+    if (arc < 0) snprintf(amsg, sizeof amsg, "%s", v8a_error_last()->message);
+    b->a = a;
+    signal_state(b, &b->analysis, arc < 0 ? -1 : 1);
     pthread_join(b->thread, NULL);
     b->running = 0;
+    v8a_analysis_free(a);
+    if (arc < 0) return v8a__error_set(arc, "%s", amsg);
     if (b->rc < 0) v8a__error_set(b->rc, "%s", b->msg);
     return b->rc;
+}
+
+/* Analyses and writes everything after the node rows, on this thread. */
+static int finish_here(build *b, const v8a_heap *h)
+{
+    v8a_analysis *a = NULL;
+    b->w.h = h;
+    int rc = write_rest(&b->w);
+    if (!rc) rc = v8a_analyze(&a, h, NULL);
+    if (!rc) rc = write_analysis(&b->w, a);
+    if (!rc) rc = v8a__sqlite_exec(b->w.db, b->w.path, "COMMIT");
+    v8a_analysis_free(a);
+    return rc;
 }
 
 int v8a_store_write_heap(const v8a_heap *h, const char *db_path, const v8a_import_options *opts)
@@ -554,7 +697,7 @@ int v8a_store_write_heap(const v8a_heap *h, const char *db_path, const v8a_impor
         b.w.h = h;
         rc = write_node_rows(&b.w);
     }
-    if (rc == 0) rc = write_rest(&b.w);
+    if (rc == 0) rc = finish_here(&b, h);
     if (rc < 0) {
         build_discard(&b);
         return rc;
@@ -588,7 +731,7 @@ int v8a_store_import(const char *snapshot, const char *db_path, const v8a_import
         return rc;
     }
     if (b.running) {
-        rc = finish_thread(&b, h);
+        rc = finish_thread(&b, h, opts);
     } else {
         /* no thread (no nodes hook, or the reader re-parsed): write it all now;
          * rows an interrupted thread left behind go with a fresh file */
@@ -598,7 +741,7 @@ int v8a_store_import(const char *snapshot, const char *db_path, const v8a_import
         }
         b.w.h = h;
         if (rc == 0) rc = write_node_rows(&b.w);
-        if (rc == 0) rc = write_rest(&b.w);
+        if (rc == 0) rc = finish_here(&b, h);
     }
     v8a_heap_free(h);
     if (rc < 0) {

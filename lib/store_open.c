@@ -7,6 +7,7 @@
  */
 #include "alloc.h"
 #include "error.h"
+#include "analysis_internal.h"
 #include "heap_internal.h"
 #include "store_internal.h"
 
@@ -124,9 +125,11 @@ int v8a_store_open(v8a_store **out, const char *db_path)
                             db_path, ver, V8A_SCHEMA_VERSION);
         goto fail;
     }
-    if (ver < 1) {
-        rc = v8a__error_set(V8A_EFORMAT, "%s: schema version %" PRId64 " is not valid", db_path,
-                            ver);
+    if (ver < V8A_SCHEMA_VERSION) {
+        rc = v8a__error_set(V8A_EUNSUPPORTED,
+                            "%s: schema version %" PRId64
+                            " is older than this v8a reads (%d); import the snapshot again",
+                            db_path, ver, V8A_SCHEMA_VERSION);
         goto fail;
     }
     if ((rc = v8a__edges_register(s)) < 0) goto fail;
@@ -518,6 +521,120 @@ corrupt:
                         s->path);
 fail:
     v8a_heap_free(h);
+    return rc;
+}
+
+static int load_classes(v8a_store *s, v8a_analysis *a)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db,
+                                "SELECT class_id, name, key, count, shallow_size, retained_size, "
+                                "distance, first_id, in_summary FROM classes ORDER BY class_id",
+                                -1, &st, NULL);
+    if (rc != SQLITE_OK) return v8a__sqlite_error(s->db, rc, s->path, "read classes");
+    size_t cap = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (sqlite3_column_int64(st, 0) != a->class_count ||
+            v8a__grow((void **)&a->classes, &cap, (size_t)a->class_count + 1, sizeof *a->classes) <
+                0) {
+            rc = SQLITE_CORRUPT;
+            break;
+        }
+        v8a_class_info *c = &a->classes[a->class_count];
+        memset(c, 0, sizeof *c);
+        const char *name = (const char *)sqlite3_column_text(st, 1);
+        const char *key = (const char *)sqlite3_column_text(st, 2);
+        c->name = v8a__strdup(name ? name : "");
+        c->key = v8a__strdup(key ? key : "");
+        a->class_count++;
+        if (!c->name || !c->key) {
+            rc = SQLITE_NOMEM;
+            break;
+        }
+        c->count = (uint32_t)sqlite3_column_int64(st, 3);
+        c->shallow_size = (uint64_t)sqlite3_column_int64(st, 4);
+        c->retained_size = (uint64_t)sqlite3_column_int64(st, 5);
+        c->distance = (int32_t)sqlite3_column_int64(st, 6);
+        c->first = sqlite3_column_type(st, 7) == SQLITE_NULL
+                       ? UINT32_MAX
+                       : v8a_heap_find_id(a->h, (uint64_t)sqlite3_column_int64(st, 7));
+        c->in_summary = sqlite3_column_int(st, 8);
+    }
+    a->class_cap = (uint32_t)cap;
+    sqlite3_finalize(st);
+    if (rc == SQLITE_NOMEM) return v8a__error_nomem("classes");
+    if (rc != SQLITE_DONE)
+        return v8a__error_set(V8A_EFORMAT, "%s: table classes is corrupt", s->path);
+    return 0;
+}
+
+static int load_statistics(v8a_store *s, v8a_analysis *a)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, "SELECT name, bytes FROM statistics", -1, &st, NULL);
+    if (rc != SQLITE_OK) return v8a__sqlite_error(s->db, rc, s->path, "read statistics");
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *k = (const char *)sqlite3_column_text(st, 0);
+        uint64_t v = (uint64_t)sqlite3_column_int64(st, 1);
+        v8a_statistics *x = &a->stats;
+        if (!k) continue;
+        if (!strcmp(k, "total"))
+            x->total = v;
+        else if (!strcmp(k, "v8heap"))
+            x->v8heap = v;
+        else if (!strcmp(k, "native"))
+            x->native = v;
+        else if (!strcmp(k, "code"))
+            x->code = v;
+        else if (!strcmp(k, "strings"))
+            x->strings = v;
+        else if (!strcmp(k, "js_arrays"))
+            x->js_arrays = v;
+        else if (!strcmp(k, "typed_arrays"))
+            x->typed_arrays = v;
+        else if (!strcmp(k, "system"))
+            x->system = v;
+        else if (!strcmp(k, "extra_native_bytes"))
+            x->extra_native_bytes = v;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : v8a__sqlite_error(s->db, rc, s->path, "read statistics");
+}
+
+int v8a_store_load_analysis(v8a_store *s, const v8a_heap *h, v8a_analysis **out)
+{
+    char buf[16];
+    *out = NULL;
+    if (v8a_store_get_meta(s, "analysed", buf, sizeof buf) < 0) {
+        v8a_error_clear();
+        return V8A_ENOTFOUND;
+    }
+    v8a_analysis *a = v8a__calloc(1, sizeof *a);
+    if (!a) return v8a__error_nomem("analysis");
+    a->h = h;
+    v8a__edge_types_find(h, &a->et);
+    v8a__node_types_find(h, &a->nt);
+    uint64_t n = h->node_count;
+    int rc;
+    if ((rc = load_array(s, "shallow_size", n, 8, (void **)&a->shallow, 0)) < 0 ||
+        (rc = load_array(s, "retained_size", n, 8, (void **)&a->retained, 0)) < 0 ||
+        (rc = load_array(s, "dominator", n, 4, (void **)&a->dom, 0)) < 0 ||
+        (rc = load_array(s, "distance", n, 4, (void **)&a->distance, 0)) < 0 ||
+        (rc = load_array(s, "class", n, 4, (void **)&a->cls, 0)) < 0 ||
+        (rc = load_classes(s, a)) < 0 || (rc = load_statistics(s, a)) < 0)
+        goto fail;
+    for (uint64_t i = 0; i < n; i++)
+        if (a->dom[i] >= n || a->cls[i] >= a->class_count) {
+            rc = v8a__error_set(V8A_EFORMAT,
+                                "%s: table arrays: the analysis arrays are "
+                                "inconsistent (corrupt database)",
+                                s->path);
+            goto fail;
+        }
+    *out = a;
+    return 0;
+fail:
+    v8a_analysis_free(a);
     return rc;
 }
 

@@ -319,6 +319,23 @@ function buildTree(depth, maxDepth, name, budget) {
 }
 app.categories = buildTree(0, 8, 'root', { n: Math.max(100, Math.floor(units / 20)) });
 
+// weak collections: per-product metadata in a WeakMap (ephemeron edges in
+// the snapshot), a WeakSet, and WeakRefs, as caches and observers use them
+{
+  const meta = new WeakMap();
+  const seen = new WeakSet();
+  const refs = [];
+  for (let i = 0; i < app.products.length; i += 2) {
+    const p = app.products[i];
+    meta.set(p, { views: i, tags: [pick(WORDS)] });
+    if (i % 6 === 0) seen.add(p);
+    if (i % 10 === 0) refs.push(new WeakRef(p));
+  }
+  app.productMeta = meta;
+  app.seenProducts = seen;
+  app.productRefs = refs;
+}
+
 // deep chain of nested plain objects (like a long promise chain / AST)
 {
   const depth = Math.min(200000, Math.max(1000, Math.floor(units / 10)));

@@ -118,6 +118,37 @@ run sql-readonly 2 "$HS" sql "$T/six.v8adb" "DELETE FROM strings" &&
     has sql-readonly "$T/err" "readonly"
 run sql-syntax 2 "$HS" sql "$T/six.v8adb" "SELEC 1" && has sql-syntax "$T/err" "SQL error"
 
+# ---- summary, stats ----
+run summary-text 0 "$HS" summary hand/six-fields.heapsnapshot &&
+    same summary-text "$T/out" "class                             count  distance  shallow_size      %  retained_size       %
+global                                1         1          72 B  19.6%          368 B  100.0%
+Session                               1         3          40 B  10.9%          160 B   43.5%
+Detached Detached HTMLDivElement      1         4         120 B  32.6%          120 B   32.6%
+(system)                              1         2          48 B  13.0%           80 B   21.7%
+Function                              2         2          64 B  17.4%           64 B   17.4%
+(string)                              1         2          24 B   6.5%           24 B    6.5%"
+run summary-json 0 "$HS" summary -f json --top 1 --sort count hand/six-fields.heapsnapshot &&
+    same summary-json "$T/out" '[
+  {
+    "class": "Function",
+    "count": 2,
+    "distance": 2,
+    "shallow_size": 64,
+    "retained_size": 64
+  }
+]'
+run summary-class 0 "$HS" summary -f csv --class '^Leak' app-after.heapsnapshot.gz &&
+    same summary-class "$T/out" "$(printf 'class,count,distance,shallow_size,retained_size\r\nLeakRecord,2100,3,100800,2889600\r')"
+run summary-raw 0 "$HS" summary --raw-sizes -f csv --top 1 app-after.heapsnapshot.gz &&
+    has summary-raw "$T/out" "^global,2,1,72,18979867"
+run summary-bad-regex 2 "$HS" summary --class 'Leak(' app-after.heapsnapshot.gz &&
+    same summary-bad-regex "$T/err" "heapsnap summary: --class: regex error at offset 5: missing closing parenthesis
+Try 'heapsnap summary --help'."
+run summary-bad-sort 2 "$HS" summary --sort size app-after.heapsnapshot.gz
+run summary-bad-top 2 "$HS" summary --top -3 app-after.heapsnapshot.gz
+run stats 0 "$HS" stats -f json app-after.heapsnapshot.gz &&
+    has stats "$T/out" '"total": 19536870' && has stats "$T/out" '"typed_arrays": 15321461'
+
 # ---- bad input: exit 2, one line naming the file, no database left ----
 for f in bad/*.heapsnapshot bad/*.gz hand/raw-invalid-utf8.heapsnapshot; do
     out="$T/bad.v8adb"

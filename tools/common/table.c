@@ -1,6 +1,8 @@
 /* table.c - writing report tables in the four output formats. */
 #include "table.h"
 
+#include "output.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <yajl/yajl_gen.h>
@@ -403,4 +405,16 @@ int cli_table_write(const cli_table *t, FILE *f, cli_format fmt, int record)
     default: rc = write_text(t, f, record); break;
     }
     return rc < 0 || ferror(f) ? -1 : 0;
+}
+
+int cli_table_emit(const cli_table *t, const char *output, cli_format fmt, int record)
+{
+    cli_out out;
+    int rc = cli_out_open(&out, output);
+    if (rc) return rc;
+    if (cli_table_write(t, out.f, fmt, record) < 0) {
+        cli_out_abort(&out);
+        return cli_error("%s: write error", output ? output : "standard output");
+    }
+    return cli_out_commit(&out);
 }

@@ -38,4 +38,8 @@ size_t cli_table_rows(const cli_table *t);
 /* Writes the table; returns 0 or -1 (write error or out of memory). */
 int cli_table_write(const cli_table *t, FILE *f, cli_format fmt, int record);
 
+/* Writes the table to output (NULL or "-": standard output) whole or not at
+ * all; prints the error. Returns 0 or CLI_TROUBLE. */
+int cli_table_emit(const cli_table *t, const char *output, cli_format fmt, int record);
+
 #endif

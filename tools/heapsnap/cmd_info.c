@@ -227,18 +227,7 @@ int cmd_info(int argc, char **argv)
     }
     v8a_store_close(s);
     if (rc == 0 && !in.ok) rc = cli_error("out of memory");
-    if (rc == 0) {
-        cli_out out;
-        rc = cli_out_open(&out, output);
-        if (rc == 0) {
-            if (cli_table_write(in.t, out.f, fmt, 1) < 0) {
-                cli_out_abort(&out);
-                rc = cli_error("%s: write error", output ? output : "standard output");
-            } else {
-                rc = cli_out_commit(&out);
-            }
-        }
-    }
+    if (rc == 0) rc = cli_table_emit(in.t, output, fmt, 1);
     cli_table_free(in.t);
     return rc;
 }

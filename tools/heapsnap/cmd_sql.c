@@ -120,18 +120,7 @@ int cmd_sql(int argc, char **argv)
     if (rc < 0) return cli_fail();
     cli_table *t = NULL;
     rc = run(v8a_store_get_db(s), argv[i], argv[i + 1], &t);
-    if (rc == 0 && t) {
-        cli_out out;
-        rc = cli_out_open(&out, output);
-        if (rc == 0) {
-            if (cli_table_write(t, out.f, fmt, 0) < 0) {
-                cli_out_abort(&out);
-                rc = cli_error("%s: write error", output ? output : "standard output");
-            } else {
-                rc = cli_out_commit(&out);
-            }
-        }
-    }
+    if (rc == 0 && t) rc = cli_table_emit(t, output, fmt, 0);
     cli_table_free(t);
     v8a_store_close(s);
     return rc;

@@ -19,6 +19,8 @@ typedef struct {
 static const command commands[] = {
     {"import", cmd_import, "read a snapshot into a v8a database (SQLite)"},
     {"info", cmd_info, "layout and counts of a snapshot or database"},
+    {"summary", cmd_summary, "DevTools' Summary: objects, shallow and retained size per class"},
+    {"stats", cmd_stats, "DevTools' statistics: V8 heap, native, code, strings, arrays"},
     {"sql", cmd_sql, "run SQL on a snapshot's database"},
     {NULL, NULL, NULL},
 };
@@ -31,7 +33,8 @@ static void usage(FILE *f)
                "Every command takes a raw snapshot or a database made by 'heapsnap import';\n"
                "a raw snapshot is imported once and cached (see --no-cache).\n\n"
                "Commands:\n");
-    for (const command *c = commands; c->name; c++) fprintf(f, "  %-8s  %s\n", c->name, c->summary);
+    for (const command *c = commands; c->name; c++)
+        fprintf(f, "  %-10s  %s\n", c->name, c->summary);
     fprintf(f, "\nOptions:\n  -h, --help     show this help\n"
                "  -V, --version  show the version\n\n"
                "Exit status: 0 ok, 1 a finding, 2 trouble (usage, I/O, malformed input).\n"

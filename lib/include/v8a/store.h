@@ -9,6 +9,7 @@
 #ifndef V8A_STORE_H
 #define V8A_STORE_H
 
+#include <v8a/analysis.h>
 #include <v8a/common.h>
 #include <v8a/heap.h>
 
@@ -20,7 +21,7 @@ typedef struct v8a_store v8a_store;
 typedef struct sqlite3 sqlite3;
 
 /* The schema version this library writes and reads (PRAGMA user_version). */
-#define V8A_SCHEMA_VERSION 1
+#define V8A_SCHEMA_VERSION 2
 /* PRAGMA application_id of v8a databases: "V8A1". */
 #define V8A_APPLICATION_ID 0x56384131
 
@@ -79,6 +80,11 @@ int v8a_store_get_meta(v8a_store *s, const char *key, char *buf, size_t cap);
 /* Rebuilds the heap model from the database's arrays and strings. *out is
  * the caller's, freed with v8a_heap_free(). */
 int v8a_store_load_heap(v8a_store *s, v8a_heap **out);
+
+/* Rebuilds the analysis stored with the heap (h from v8a_store_load_heap on
+ * the same store). *out is the caller's, freed with v8a_analysis_free(); h
+ * must outlive it. V8A_ENOTFOUND when the database holds no analysis. */
+int v8a_store_load_analysis(v8a_store *s, const v8a_heap *h, v8a_analysis **out);
 
 /* 1 if the file at path starts with the SQLite header, 0 if not, or an error. */
 int v8a_is_database(const char *path);
