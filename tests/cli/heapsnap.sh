@@ -149,6 +149,21 @@ run summary-bad-top 2 "$HS" summary --top -3 app-after.heapsnapshot.gz
 run stats 0 "$HS" stats -f json app-after.heapsnapshot.gz &&
     has stats "$T/out" '"total": 19536870' && has stats "$T/out" '"typed_arrays": 15321461'
 
+# ---- dominators, retainers, strings ----
+run dominators 0 "$HS" dominators -f csv --top 1 --depth 1 --children 2 app-after.heapsnapshot.gz &&
+    same dominators "$T/out" "$(printf 'rank,depth,class,id,shallow_size,retained_size,%%\r\n1,0,global,6049,8736,18979867,97.1%%\r\n1.1,1,Map,50981,7240,13156040,67.3%%\r\n1.2,1,Array,50739,23600,2913512,14.9%%\r')"
+run retainers-class 0 "$HS" retainers app-after.heapsnapshot.gz --class '^CacheEntry$' -f csv &&
+    same retainers-class "$T/out" "$(printf 'count,retained_size,path\r\n500,71200,global.cache > Map<table> > (array)[] > CacheEntry\r')"
+run retainers-id 0 "$HS" retainers app-after.heapsnapshot.gz @124591 -f csv &&
+    same retainers-id "$T/out" "$(printf 'path,hop,edge,class,id,distance,retained_size\r\n1,0,,(synthetic),1,100000000,19536870\r\n1,1,->2,global,6049,1,18979867\r\n1,2,.cache,Map,50957,2,98136\r\n1,3,<table>,(array),106259,3,83728\r\n1,4,<1160>,CacheEntry,124591,4,144\r')"
+run retainers-no-id 2 "$HS" retainers app-after.heapsnapshot.gz @2 &&
+    same retainers-no-id "$T/err" "heapsnap retainers: app-after.heapsnapshot.gz: no node @2"
+run retainers-both 2 "$HS" retainers app-after.heapsnapshot.gz @3 --class x
+run retainers-bad-id 2 "$HS" retainers app-after.heapsnapshot.gz @x12
+run strings 0 "$HS" strings -f csv --top 2 app-after.heapsnapshot.gz &&
+    same strings "$T/out" "$(printf 'string,count,total_size,wasted_size\r\nget [kIsNodeError],276,11040,11000\r\nget constructor,300,9600,9568\r')"
+run dominators-bad-depth 2 "$HS" dominators --depth 99 app-after.heapsnapshot.gz
+
 # ---- bad input: exit 2, one line naming the file, no database left ----
 for f in bad/*.heapsnapshot bad/*.gz hand/raw-invalid-utf8.heapsnapshot; do
     out="$T/bad.v8adb"

@@ -9,6 +9,9 @@ int cmd_info(int argc, char **argv);
 int cmd_sql(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_dominators(int argc, char **argv);
+int cmd_retainers(int argc, char **argv);
+int cmd_strings(int argc, char **argv);
 
 /* Opens a snapshot or database (cli_fail on error: returns CLI_TROUBLE). */
 int hs_open(const char *path, int no_cache, v8a_store **out);

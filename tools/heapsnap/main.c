@@ -20,7 +20,10 @@ static const command commands[] = {
     {"import", cmd_import, "read a snapshot into a v8a database (SQLite)"},
     {"info", cmd_info, "layout and counts of a snapshot or database"},
     {"summary", cmd_summary, "DevTools' Summary: objects, shallow and retained size per class"},
+    {"dominators", cmd_dominators, "the objects that retain the most, with what they hold"},
+    {"retainers", cmd_retainers, "what keeps an object or a class alive: retainer paths"},
     {"stats", cmd_stats, "DevTools' statistics: V8 heap, native, code, strings, arrays"},
+    {"strings", cmd_strings, "duplicated strings, by bytes wasted"},
     {"sql", cmd_sql, "run SQL on a snapshot's database"},
     {NULL, NULL, NULL},
 };

@@ -10,6 +10,7 @@
 #include <v8a/analysis.h>
 #include <v8a/common.h>
 #include <v8a/heap.h>
+#include <v8a/paths.h>
 #include <v8a/regex.h>
 #include <v8a/store.h>
 

@@ -1,0 +1,371 @@
+/* paths.c - shortest retainer paths and their grouping.
+ *
+ * From an object towards the roots, a hop goes to a retainer over an edge
+ * that is not weak whose distance is one less (a user root, at distance 1,
+ * is held by the root itself), so each path is a shortest one and ends at
+ * the root. Several paths to one object are made to differ as close to the
+ * object as possible: all first hops first, then second hops, and so on,
+ * each completed greedily (the first suitable retainer in DevTools' order).
+ *
+ * Grouping takes each object's greedy path and writes its signature: the
+ * classes along it and the edge names, with indexes (array elements, table
+ * slots, WeakMap entries) written as [] so that paths that differ only there
+ * are one group.
+ */
+#include "alloc.h"
+#include "analysis_internal.h"
+#include "error.h"
+#include "strmap.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <v8a/paths.h>
+
+#define MAX_HOPS 100000u /* a path is at most as long as the distance allows */
+
+/* An analysis loaded from a database has no retainer index or WeakMap names
+ * yet: make them on first use. */
+static int ensure_graph(v8a_analysis *a)
+{
+    if (a->g.rev_first) return 0;
+    int rc = v8a__graph_build(&a->g, a->h);
+    if (rc == 0 && !a->eph.is) rc = v8a__ephemerons_scan(a);
+    return rc;
+}
+
+/* The next hop up from u: sets *r and *e; 0 when none. */
+static int next_hop(const v8a_analysis *a, uint32_t u, size_t skip, uint32_t *r, uint32_t *e)
+{
+    const v8a_heap *h = a->h;
+    int32_t d = a->distance[u];
+    if (d <= 0 || u == a->root) return 0;
+    size_t seen = 0;
+    for (uint32_t k = a->g.rev_first[u]; k < a->g.rev_first[u + 1]; k++) {
+        uint32_t src = a->g.rev_src[k], edge = a->g.rev_edge[k];
+        if (h->edge_type[edge] == (uint8_t)a->et.weak) continue;
+        int ok = src == a->root ? (d == 1 || a->distance[src] == d - 1)
+                                : (a->distance[src] == d - 1 && a->distance[src] >= 0);
+        if (!ok) continue;
+        if (seen++ < skip) continue;
+        *r = src;
+        *e = edge;
+        return 1;
+    }
+    return 0;
+}
+
+typedef struct {
+    uint32_t *nodes, *edges; /* from the object up: nodes[0] = object */
+    uint32_t len;
+    size_t cap;
+} chain;
+
+static int chain_push(chain *c, uint32_t node, uint32_t edge)
+{
+    size_t cap = c->cap;
+    if (v8a__grow((void **)&c->nodes, &cap, (size_t)c->len + 1, 4) < 0) return -1;
+    cap = c->cap;
+    if (v8a__grow((void **)&c->edges, &cap, (size_t)c->len + 1, 4) < 0) return -1;
+    c->cap = cap;
+    c->nodes[c->len] = node;
+    c->edges[c->len] = edge; /* edge from node to the previous entry */
+    c->len++;
+    return 0;
+}
+
+/* Completes c up to the root greedily. 0, 1 when the root is not reached,
+ * or -1 on out-of-memory. */
+static int complete(const v8a_analysis *a, chain *c)
+{
+    while (c->nodes[c->len - 1] != a->root) {
+        uint32_t r, e;
+        if (c->len > MAX_HOPS || !next_hop(a, c->nodes[c->len - 1], 0, &r, &e)) return 1;
+        if (chain_push(c, r, e) < 0) return -1;
+    }
+    return 0;
+}
+
+/* Turns a chain (object first) into a path (root first). */
+static int to_path(const chain *c, v8a_path *p)
+{
+    p->len = c->len;
+    p->nodes = v8a__malloc((size_t)c->len * 4);
+    p->edges = v8a__malloc((size_t)c->len * 4);
+    if (!p->nodes || !p->edges) {
+        v8a__free(p->nodes);
+        v8a__free(p->edges);
+        return -1;
+    }
+    for (uint32_t i = 0; i < c->len; i++) {
+        p->nodes[i] = c->nodes[c->len - 1 - i];
+        /* the edge from path node i to i+1 is stored with the retainer */
+        if (i + 1 < c->len) p->edges[i] = c->edges[c->len - 1 - i];
+    }
+    return 0;
+}
+
+static int same_path(const v8a_path *p, const chain *c)
+{
+    if (p->len != c->len) return 0;
+    for (uint32_t i = 0; i < c->len; i++)
+        if (p->nodes[i] != c->nodes[c->len - 1 - i]) return 0;
+    for (uint32_t i = 0; i + 1 < c->len; i++)
+        if (p->edges[i] != c->edges[c->len - 1 - i]) return 0;
+    return 1;
+}
+
+void v8a_paths_free(v8a_path *paths, size_t n)
+{
+    if (!paths) return;
+    for (size_t i = 0; i < n; i++) {
+        v8a__free(paths[i].nodes);
+        v8a__free(paths[i].edges);
+    }
+    v8a__free(paths);
+}
+
+int v8a_retainer_paths(v8a_path **out, size_t *n, v8a_analysis *a, uint32_t target, size_t k)
+{
+    *out = NULL;
+    *n = 0;
+    int rc = ensure_graph(a);
+    if (rc < 0) return rc;
+    if (k == 0 || target >= a->h->node_count || a->distance[target] < 0) return 0;
+    v8a_path *res = v8a__calloc(k, sizeof *res);
+    /* the frontier: chains from the target up to some depth, expanded one
+     * level at a time */
+    chain *front = v8a__calloc(k, sizeof *front), *next = v8a__calloc(k, sizeof *next);
+    size_t nf = 0, nn = 0, got = 0;
+    if (!res || !front || !next) goto oom;
+    if (chain_push(&front[nf++], target, 0) < 0) goto oom;
+    if (target == a->root) {
+        if (to_path(&front[0], &res[got++]) < 0) goto oom;
+    }
+    while (nf && got < k) {
+        nn = 0;
+        for (size_t f = 0; f < nf && got < k; f++) {
+            uint32_t u = front[f].nodes[front[f].len - 1], r, e;
+            for (size_t s = 0; got < k && next_hop(a, u, s, &r, &e); s++) {
+                chain c = {0};
+                for (uint32_t i = 0; i < front[f].len; i++)
+                    if (chain_push(&c, front[f].nodes[i], front[f].edges[i]) < 0) goto oom_c;
+                if (chain_push(&c, r, e) < 0) goto oom_c;
+                size_t keep = c.len;
+                int done = complete(a, &c);
+                if (done < 0) goto oom_c;
+                int dup = done != 0;
+                for (size_t j = 0; j < got && !dup; j++) dup = same_path(&res[j], &c);
+                if (!dup && to_path(&c, &res[got++]) < 0) goto oom_c;
+                c.len = (uint32_t)keep; /* the unfinished chain goes on a level deeper */
+                if (nn < k && r != a->root) {
+                    next[nn++] = c;
+                } else {
+                    v8a__free(c.nodes);
+                    v8a__free(c.edges);
+                }
+                continue;
+            oom_c:
+                v8a__free(c.nodes);
+                v8a__free(c.edges);
+                goto oom;
+            }
+        }
+        for (size_t f = 0; f < nf; f++) {
+            v8a__free(front[f].nodes);
+            v8a__free(front[f].edges);
+        }
+        chain *t = front;
+        front = next;
+        next = t;
+        nf = nn;
+        memset(next, 0, k * sizeof *next);
+    }
+    for (size_t f = 0; f < nf; f++) {
+        v8a__free(front[f].nodes);
+        v8a__free(front[f].edges);
+    }
+    v8a__free(front);
+    v8a__free(next);
+    *out = res;
+    *n = got;
+    return 0;
+oom:
+    for (size_t f = 0; front && f < nf; f++) {
+        v8a__free(front[f].nodes);
+        v8a__free(front[f].edges);
+    }
+    for (size_t f = 0; next && f < nn; f++) {
+        v8a__free(next[f].nodes);
+        v8a__free(next[f].edges);
+    }
+    v8a__free(front);
+    v8a__free(next);
+    v8a_paths_free(res, got);
+    return v8a__error_nomem("paths");
+}
+
+void v8a_edge_label(const v8a_analysis *a, uint32_t e, char *buf, size_t cap)
+{
+    const v8a_heap *h = a->h;
+    int t = h->edge_type[e];
+    if (h->edge_is_index[t]) {
+        if (t == a->et.element)
+            snprintf(buf, cap, "[%u]", h->edge_name[e]);
+        else
+            snprintf(buf, cap, "<%u>", h->edge_name[e]);
+        return;
+    }
+    const char *name = v8a_heap_string(h, h->edge_name[e], NULL);
+    if (t == a->et.property)
+        snprintf(buf, cap, ".%s", name);
+    else if (t == a->et.context)
+        snprintf(buf, cap, "::%s", name);
+    else if (t == a->et.shortcut)
+        snprintf(buf, cap, "->%s", name);
+    else
+        snprintf(buf, cap, "<%s>", name);
+}
+
+/* The edge as it goes into a signature: indexes and entry numbers are []. */
+static void signature_label(const v8a_analysis *a, uint32_t e, char *buf, size_t cap)
+{
+    const v8a_heap *h = a->h;
+    int t = h->edge_type[e];
+    if (h->edge_is_index[t]) {
+        snprintf(buf, cap, "[]");
+        return;
+    }
+    uint32_t sid = h->edge_name[e];
+    if (a->eph.is && a->eph.is[sid]) {
+        snprintf(buf, cap, "[WeakMap entry]");
+        return;
+    }
+    const char *name = v8a_heap_string(h, sid, NULL);
+    size_t d = 0;
+    while (name[d] >= '0' && name[d] <= '9') d++;
+    if (d > 0 && name[d] == '\0') {
+        snprintf(buf, cap, "[]");
+        return;
+    }
+    v8a_edge_label(a, e, buf, cap);
+}
+
+/* Appends the signature of path p to a buffer. */
+static int signature(const v8a_analysis *a, const v8a_path *p, char **buf, size_t *cap, size_t *len)
+{
+    *len = 0;
+    /* start below the synthetic root: "global.leaked[] > Array..." */
+    for (uint32_t i = p->len > 1 ? 1 : 0; i < p->len; i++) {
+        char part[600];
+        const char *cls = a->classes[a->cls[p->nodes[i]]].name;
+        int k;
+        if (i + 1 < p->len) {
+            char lab[300];
+            signature_label(a, p->edges[i], lab, sizeof lab);
+            k = snprintf(part, sizeof part, "%s%.200s%s", *len ? " > " : "", cls, lab);
+        } else {
+            k = snprintf(part, sizeof part, "%s%.200s", *len ? " > " : "", cls);
+        }
+        if (k < 0) k = 0;
+        if ((size_t)k >= sizeof part) k = (int)sizeof part - 1;
+        if (v8a__grow((void **)buf, cap, *len + (size_t)k + 1, 1) < 0) return -1;
+        memcpy(*buf + *len, part, (size_t)k + 1);
+        *len += (size_t)k;
+    }
+    return 0;
+}
+
+void v8a_path_groups_free(v8a_path_group *g, size_t n)
+{
+    if (!g) return;
+    for (size_t i = 0; i < n; i++) {
+        v8a__free(g[i].signature);
+        v8a__free(g[i].example.nodes);
+        v8a__free(g[i].example.edges);
+    }
+    v8a__free(g);
+}
+
+static int cmp_groups(const void *x, const void *y)
+{
+    const v8a_path_group *a = x, *b = y;
+    if (a->retained != b->retained) return a->retained > b->retained ? -1 : 1;
+    if (a->count != b->count) return a->count > b->count ? -1 : 1;
+    return strcmp(a->signature, b->signature);
+}
+
+int v8a_retainer_groups(v8a_path_group **out, size_t *ngroups, v8a_analysis *a,
+                        const uint32_t *targets, size_t n)
+{
+    *out = NULL;
+    *ngroups = 0;
+    int rc = ensure_graph(a);
+    if (rc < 0) return rc;
+    v8a__strmap map;
+    v8a__strmap_init(&map);
+    v8a_path_group *g = NULL;
+    size_t gcap = 0, ng = 0, bcap = 0, blen = 0;
+    char *buf = NULL;
+    chain c = {0};
+    for (size_t i = 0; i < n; i++) {
+        uint32_t t = targets[i];
+        if (t >= a->h->node_count || a->distance[t] < 0) continue;
+        c.len = 0;
+        if (chain_push(&c, t, 0) < 0) goto oom;
+        int done = complete(a, &c);
+        if (done < 0) goto oom;
+        if (done) continue;
+        v8a_path p;
+        if (to_path(&c, &p) < 0) goto oom;
+        if (signature(a, &p, &buf, &bcap, &blen) < 0) {
+            v8a__free(p.nodes);
+            v8a__free(p.edges);
+            goto oom;
+        }
+        int found;
+        int64_t k = v8a__strmap_put(&map, buf, blen, (uint32_t)ng, &found);
+        if (k < 0 || (!found && v8a__grow((void **)&g, &gcap, ng + 1, sizeof *g) < 0)) {
+            v8a__free(p.nodes);
+            v8a__free(p.edges);
+            goto oom;
+        }
+        uint32_t gi = found ? map.val[k] : (uint32_t)ng;
+        if (!found) {
+            memset(&g[ng], 0, sizeof g[ng]);
+            if (!(g[ng].signature = v8a__strdup(buf))) {
+                v8a__free(p.nodes);
+                v8a__free(p.edges);
+                goto oom;
+            }
+            ng++;
+        }
+        v8a_path_group *grp = &g[gi];
+        uint64_t r = a->retained[t];
+        if (!grp->example.nodes || r > a->retained[grp->example.nodes[grp->example.len - 1]]) {
+            v8a__free(grp->example.nodes);
+            v8a__free(grp->example.edges);
+            grp->example = p;
+        } else {
+            v8a__free(p.nodes);
+            v8a__free(p.edges);
+        }
+        grp->count++;
+        grp->retained += r;
+    }
+    if (ng) qsort(g, ng, sizeof *g, cmp_groups);
+    v8a__free(c.nodes);
+    v8a__free(c.edges);
+    v8a__free(buf);
+    v8a__strmap_free(&map);
+    *out = g;
+    *ngroups = ng;
+    return 0;
+oom:
+    v8a__free(c.nodes);
+    v8a__free(c.edges);
+    v8a__free(buf);
+    v8a__strmap_free(&map);
+    v8a_path_groups_free(g, ng);
+    return v8a__error_nomem("paths");
+}
