@@ -88,12 +88,11 @@ int v8a_analyze(v8a_analysis **out, const v8a_heap *h, const v8a_analysis_option
             strcmp(v8a_heap_string(h, h->node_name[t], NULL), "(Document DOM trees)") == 0;
     }
     int rc;
-    if ((rc = v8a__graph_build(&a->g, h)) < 0 || (rc = step(a, "analyse", 1)) < 0 ||
-        (rc = v8a__dom_state(a)) < 0 || (rc = v8a__ephemerons_scan(a)) < 0 ||
-        (rc = v8a__flags_and_essential(a)) < 0 || (rc = step(a, "analyse", 2)) < 0 ||
-        (rc = v8a__shallow_sizes(a)) < 0 || (rc = v8a__dominators(a)) < 0 ||
-        (rc = step(a, "analyse", 5)) < 0 || (rc = v8a__distances(a)) < 0 ||
-        (rc = v8a__classes(a)) < 0 || (rc = mark_summary(a)) < 0 ||
+    if ((rc = step(a, "analyse", 1)) < 0 || (rc = v8a__dom_state(a)) < 0 ||
+        (rc = v8a__ephemerons_scan(a)) < 0 || (rc = v8a__flags_and_essential(a)) < 0 ||
+        (rc = step(a, "analyse", 2)) < 0 || (rc = v8a__shallow_sizes(a)) < 0 ||
+        (rc = v8a__dominators(a)) < 0 || (rc = step(a, "analyse", 5)) < 0 ||
+        (rc = v8a__distances(a)) < 0 || (rc = v8a__classes(a)) < 0 || (rc = mark_summary(a)) < 0 ||
         (rc = step(a, "analyse", 7)) < 0) {
         v8a_analysis_free(a);
         return rc;

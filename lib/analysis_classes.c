@@ -601,7 +601,11 @@ int v8a__classes(v8a_analysis *a)
     memset(&in, 0, sizeof in);
     a->cls = v8a__malloc((size_t)n * 4 + 4);
     c.raw_cls = v8a__malloc((size_t)h->string_count * 4 + 4);
-    scratch = v8a__malloc((size_t)h->edge_count * 4 + 4);
+    uint32_t degree = 0; /* the most edges of one node: what an object's property list needs */
+    for (uint32_t o = 0; o < n; o++)
+        if (h->first_edge[o + 1] - h->first_edge[o] > degree)
+            degree = h->first_edge[o + 1] - h->first_edge[o];
+    scratch = v8a__malloc((size_t)degree * 4 + 4);
     if (!a->cls || !c.raw_cls || !scratch) goto oom;
     memset(c.raw_cls, 0xff, (size_t)h->string_count * 4 + 4);
     uint32_t object_sid = UINT32_MAX;

@@ -19,15 +19,47 @@
 
 typedef struct {
     uint32_t *parent, *ancestor, *vertex, *label, *semi, *dom;
-    uint32_t *next_edge, *bucket, *bucket_next, *path;
+    uint32_t *next_edge; /* during the DFS only: shares dom's storage */
+    uint32_t *bucket, *bucket_next;
+    uint32_t *path; /* compress's stack, grown as needed */
+    size_t path_cap;
+    int oom;
+    uint32_t *pred_first, *pred; /* essential retainers (vertices), per vertex */
     uint32_t count;
 } lt;
 
 static void lt_free(lt *s)
 {
-    uint32_t *arrays[] = {s->parent, s->ancestor,  s->vertex,      s->label,  s->semi,
-                          s->dom,    s->next_edge, s->bucket_next, s->bucket, s->path};
+    uint32_t *arrays[] = {s->parent,      s->ancestor, s->vertex, s->label,      s->semi, s->dom,
+                          s->bucket_next, s->bucket,   s->path,   s->pred_first, s->pred};
     for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++) v8a__free(arrays[i]);
+}
+
+/* The essential retainers of every node, as vertices (ordinal + 1): the only
+ * predecessors the algorithm looks at. */
+static int build_preds(lt *s, const v8a_analysis *a)
+{
+    const v8a_heap *h = a->h;
+    uint32_t n = h->node_count;
+    s->pred_first = v8a__calloc((size_t)n + 3, 4);
+    if (!s->pred_first) return -1;
+    /* count into pred_first[v + 1] for vertex v, then make it an exclusive
+     * prefix sum: v's list is [pred_first[v], pred_first[v + 1]) */
+    uint64_t m = 0;
+    for (uint32_t e = 0; e < h->edge_count; e++)
+        if (V8A__ESSENTIAL(a, e)) {
+            s->pred_first[h->edge_to[e] + 3]++;
+            m++;
+        }
+    for (uint32_t v = 1; v <= n + 1; v++) s->pred_first[v + 1] += s->pred_first[v];
+    s->pred = v8a__malloc((size_t)m * 4 + 4);
+    if (!s->pred) return -1;
+    /* fill using pred_first[v + 1] as the cursor of vertex v, which ends at
+     * v's end = v + 1's start */
+    for (uint32_t u = 0; u < n; u++)
+        for (uint32_t e = h->first_edge[u]; e < h->first_edge[u + 1]; e++)
+            if (V8A__ESSENTIAL(a, e)) s->pred[s->pred_first[h->edge_to[e] + 2]++] = u + 1;
+    return 0;
 }
 
 static void visit(lt *s, const v8a_heap *h, uint32_t v)
@@ -69,6 +101,10 @@ static void compress(lt *s, uint32_t v)
     size_t sp = 0;
     uint32_t x = v;
     while (s->ancestor[s->ancestor[x]] != 0) {
+        if (sp == s->path_cap && v8a__grow((void **)&s->path, &s->path_cap, sp + 1, 4) < 0) {
+            s->oom = 1; /* results would be wrong: the caller fails */
+            return;
+        }
         s->path[sp++] = x;
         x = s->ancestor[x];
     }
@@ -87,11 +123,9 @@ static uint32_t eval(lt *s, uint32_t v)
     return s->label[v];
 }
 
-static int has_essential_retainer(const v8a_analysis *a, uint32_t o)
+static int has_essential_retainer(const lt *s, uint32_t v)
 {
-    for (uint32_t k = a->g.rev_first[o]; k < a->g.rev_first[o + 1]; k++)
-        if (V8A__ESSENTIAL(a, a->g.rev_edge[k])) return 1;
-    return 0;
+    return s->pred_first[v + 1] > s->pred_first[v];
 }
 
 int v8a__dominators(v8a_analysis *a)
@@ -100,19 +134,24 @@ int v8a__dominators(v8a_analysis *a)
     uint32_t n = h->node_count, r = a->root + 1;
     size_t sz = ((size_t)n + 2) * 4;
     lt s = {0};
-    uint32_t **arrays[] = {&s.parent, &s.ancestor,  &s.vertex,      &s.label,  &s.semi,
-                           &s.dom,    &s.next_edge, &s.bucket_next, &s.bucket, &s.path};
+    uint32_t **arrays[] = {&s.parent, &s.ancestor,    &s.vertex, &s.label,
+                           &s.semi,   &s.bucket_next, &s.bucket, &s.dom};
     for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++)
         if (!(*arrays[i] = v8a__calloc(1, sz))) {
             lt_free(&s);
             return v8a__error_nomem("dominators");
         }
-    /* next_edge holds edge ordinals below first_edge[v]: edges of v are
-     * [first_edge[v-1], first_edge[v]) in vertex terms */
+    if (build_preds(&s, a) < 0) {
+        lt_free(&s);
+        return v8a__error_nomem("dominators");
+    }
+    /* the DFS's edge cursors live in dom until the main loop needs it; edges
+     * of vertex v are [first_edge[v-1], first_edge[v]) */
+    s.next_edge = s.dom;
     dfs(&s, a, r);
     if (s.count < n)
         for (uint32_t v = 1; v <= n; v++)
-            if (!s.semi[v] && !has_essential_retainer(a, v - 1)) {
+            if (!s.semi[v] && !has_essential_retainer(&s, v)) {
                 s.parent[v] = r;
                 dfs(&s, a, v);
             }
@@ -125,16 +164,15 @@ int v8a__dominators(v8a_analysis *a)
                 s.label[v] = v;
             }
 
+    memset(s.dom, 0, sz); /* it held the DFS's edge cursors */
+    s.next_edge = NULL;
     for (uint32_t i = s.count; i >= 2; i--) {
-        uint32_t w = s.vertex[i], o = w - 1;
-        int any = 0;
-        for (uint32_t k = a->g.rev_first[o]; k < a->g.rev_first[o + 1]; k++) {
-            if (!V8A__ESSENTIAL(a, a->g.rev_edge[k])) continue;
-            any = 1;
-            uint32_t u = eval(&s, a->g.rev_src[k] + 1);
+        uint32_t w = s.vertex[i];
+        for (uint32_t k = s.pred_first[w]; k < s.pred_first[w + 1]; k++) {
+            uint32_t u = eval(&s, s.pred[k]);
             if (s.semi[u] < s.semi[w]) s.semi[w] = s.semi[u];
         }
-        if (!any) s.semi[w] = s.semi[r];
+        if (!has_essential_retainer(&s, w)) s.semi[w] = s.semi[r];
         uint32_t b = s.vertex[s.semi[w]];
         s.bucket_next[w] = s.bucket[b];
         s.bucket[b] = w;
@@ -154,7 +192,7 @@ int v8a__dominators(v8a_analysis *a)
 
     a->dom = v8a__malloc((size_t)n * 4 + 4);
     a->retained = v8a__malloc((size_t)n * 8 + 8);
-    if (!a->dom || !a->retained) {
+    if (!a->dom || !a->retained || s.oom) {
         lt_free(&s);
         return v8a__error_nomem("dominators");
     }

@@ -136,16 +136,25 @@ fi
 # --- measure -----------------------------------------------------------------
 
 ROWS=()
+DT_ROWS=()
+HST_DIR=${V8A_HST_DIR:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/v8a/conformance/hst-1.1.3}
 for f in "${FILES[@]}"; do
     base=$(basename "$f" .heapsnapshot)
     db="$BENCH_DIR/$base.db"
     echo "measuring $base..." >&2
     cat "$f" >/dev/null                      # warm the page cache once
 
-    # Measured commands: one line each. Add e.g.
-    #   measure summary "$HEAPSNAP" summary "$db"
+    # Measured commands: one line each.
     measure --stdin "$f" json_verify json_verify -q
     measure --rm "$db" import "$HEAPSNAP" import "$f" -o "$db"
+    # DevTools' own worker (heap-snapshot-toolkit), when the conformance test
+    # has installed it: the same file parsed and analysed, side by side
+    if [[ -d $HST_DIR/node_modules/heap-snapshot-toolkit ]]; then
+        measure devtools env V8A_HST_DIR="$HST_DIR" "$NODE" --max-old-space-size=16000 \
+            "$ROOT/tests/conformance/devtools-dump.js" "$f" "$WORK/devtools"
+        DT_ROWS+=("$(basename "$f")|${WALL[devtools]}|${RSS[devtools]}|${WALL[import]}|${RSS[import]}")
+        rm -rf "$WORK/devtools"
+    fi
 
     sz=$(stat -c %s "$f")
     dbsz=$(stat -c %s "$db" 2>/dev/null || echo 0)
@@ -177,4 +186,16 @@ for r in "${ROWS[@]}"; do
     printf '  %-26s time %s (%.2fx json_verify)   rss %s (%s of %s MiB)\n' "$name" "$t" \
         "$(awk -v a="$iw" -v b="$jw" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')" "$m" "$ir" "$fm"
 done
+if [[ ${#DT_ROWS[@]} -gt 0 ]]; then
+    echo
+    echo "side by side with DevTools' own worker (heap-snapshot-toolkit: parse, analyse, dump TSV):"
+    for r in "${DT_ROWS[@]}"; do
+        IFS='|' read -r name dw dr iw ir <<<"$r"
+        printf '  %-26s devtools %6.2f s %8s MiB   v8a import %6.2f s %8s MiB   (%.1fx faster)\n' \
+            "$name" "$dw" "$dr" "$iw" "$ir" "$(awk -v a="$dw" -v b="$iw" 'BEGIN { print (b > 0 ? a / b : 0) }')"
+    done
+else
+    echo
+    echo "(DevTools side by side skipped: run the conformance test once to install heap-snapshot-toolkit)"
+fi
 exit 0
