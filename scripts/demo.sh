@@ -25,4 +25,10 @@ echo "== the classes that grew between the two snapshots (by count)"
              JOIN b.strings s ON s.sid = r.name_sid WHERE r.type_code = 3 GROUP BY s.value) bb
   ON bb.name = a.name ORDER BY delta DESC LIMIT 8"
 echo
-echo "Databases written to out/; try: $HS sql out/app-after.v8adb \"SELECT * FROM edges WHERE from_id = 1\""
+echo "== heapsnap summary out/app-after.v8adb --top 10 (DevTools' Summary view)"
+"$HS" summary out/app-after.v8adb --top 10
+echo
+echo "== what keeps the LeakRecord objects alive"
+"$HS" retainers out/app-after.v8adb --class '^LeakRecord$'
+echo
+echo "Databases written to out/; try: $HS dominators out/app-after.v8adb"

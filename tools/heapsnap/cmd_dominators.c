@@ -16,7 +16,7 @@
 enum { OPT_TOP = 'n', OPT_DEPTH = 'd', OPT_CHILDREN = 'C' };
 
 static const cli_option options[] = {
-    {"top", OPT_TOP, "N", "how many top objects (default 20)"},
+    {"top", OPT_TOP, "N", "how many top objects (default 20; 0 for all)"},
     {"depth", OPT_DEPTH, "D", "levels of the tree beneath each (default 2)"},
     {"children", OPT_CHILDREN, "C", "objects shown per level (default 5)"},
     HS_COMMON_OPTIONS,
@@ -61,9 +61,11 @@ static int row(ctx *c, uint32_t o, int level, const char *rank)
     rc |= cli_table_uint(c->t, v8a_heap_node_id(c->h, o));
     rc |= cli_table_uint(c->t, v8a_analysis_shallow_size(c->a, o));
     rc |= cli_table_uint(c->t, r);
-    char pct[16];
-    snprintf(pct, sizeof pct, "%.1f%%", c->total ? 100.0 * (double)r / (double)c->total : 0.0);
-    rc |= cli_table_text(c->t, pct, strlen(pct));
+    if (c->human) {
+        char pct[16];
+        snprintf(pct, sizeof pct, "%.1f%%", c->total ? 100.0 * (double)r / (double)c->total : 0.0);
+        rc |= cli_table_text(c->t, pct, strlen(pct));
+    }
     return rc;
 }
 
@@ -163,7 +165,7 @@ int cmd_dominators(int argc, char **argv)
     cli_table_column(x.t, "id", CLI_COL_INT);
     cli_table_column(x.t, "shallow_size", CLI_COL_BYTES);
     cli_table_column(x.t, "retained_size", CLI_COL_BYTES);
-    cli_table_column(x.t, "%", CLI_COL_FLOAT);
+    if (x.human) cli_table_column(x.t, "%", CLI_COL_FLOAT);
     for (uint32_t k = 0; k < ntop && (top == 0 || k < (uint32_t)top); k++) {
         char r[32];
         snprintf(r, sizeof r, "%u", k + 1);

@@ -27,7 +27,8 @@ static const char usage[] = "Usage: heapsnap retainers [OPTIONS] SNAPSHOT|DB @ID
 static const char description[] =
     "Shows what keeps objects alive: the shortest retainer paths from the root\n"
     "(through the global objects) to the object, weak edges excluded. Edges print as\n"
-    ".name (property), [3] (element), ::name (context), <name> (internal, hidden).\n";
+    ".name (property), [3] (element), ::name (context), ->name (shortcut), <name>\n"
+    "(internal, hidden).\n";
 
 static int node_cells(cli_table *t, const v8a_heap *h, const v8a_analysis *a, uint32_t o)
 {
@@ -140,6 +141,7 @@ int cmd_retainers(int argc, char **argv)
         case OPT_CLASS: pattern = arg; break;
         case OPT_PATHS:
             if (hs_parse_count("--paths", arg, &k)) return CLI_TROUBLE;
+            if (k == 0) return cli_usage_error("--paths: at least 1");
             break;
         case OPT_DEPTH:
             if (hs_parse_count("--max-depth", arg, &depth)) return CLI_TROUBLE;

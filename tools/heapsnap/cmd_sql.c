@@ -27,8 +27,9 @@ static const cli_option options[] = {
 static const char usage[] = "Usage: heapsnap sql [OPTIONS] SNAPSHOT|DB QUERY\n";
 static const char description[] =
     "Runs QUERY, one or more SQL statements, on the database of SNAPSHOT (read-only).\n"
-    "Tables and views: nodes, strings, locations, meta, fields, node_types, edge_types,\n"
-    "trace_functions, trace_nodes, samples; edges(from_id, to_id, type, name, ...) lists\n"
+    "Tables and views: nodes, summary, classes, statistics, strings, locations, meta,\n"
+    "fields, node_types, edge_types, node_stats, trace_functions, trace_nodes, samples;\n"
+    "edges(from_id, to_id, type, name, ...) lists\n"
     "a node's edges with WHERE from_id = ID and its retainers with WHERE to_id = ID.\n"
     "Example:\n"
     "  heapsnap sql app.heapsnapshot \\\n"
