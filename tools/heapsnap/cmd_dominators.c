@@ -84,18 +84,15 @@ static int subtree(ctx *c, uint32_t o, int level, const char *rank)
 
 int cmd_dominators(int argc, char **argv)
 {
-    const char *output = NULL, *arg;
-    cli_format fmt = CLI_TEXT;
+    const char *arg;
+    hs_args ha = {NULL, CLI_TEXT, 0};
     long top = 20, depth = 2, children = 5;
-    int c, no_cache = 0;
+    int c;
     while ((c = cli_next_option(argc, argv, options, &arg)) != -1) {
+        int done, common = hs_common_option(c, arg, &ha, usage, description, options, &done);
+        if (common < 0) return done;
+        if (common > 0) continue;
         switch (c) {
-        case 'f':
-            if (cli_parse_format(arg, &fmt) < 0)
-                return cli_usage_error("--format: '%s' is not text, json, csv or markdown", arg);
-            break;
-        case 'o': output = arg; break;
-        case HS_OPT_NO_CACHE: no_cache = 1; break;
         case OPT_TOP:
             if (hs_parse_count("--top", arg, &top)) return CLI_TROUBLE;
             break;
@@ -106,17 +103,15 @@ int cmd_dominators(int argc, char **argv)
         case OPT_CHILDREN:
             if (hs_parse_count("--children", arg, &children)) return CLI_TROUBLE;
             break;
-        case 'h': cli_print_help(stdout, usage, description, options); return CLI_OK;
         default: return CLI_TROUBLE;
         }
     }
-    int i = cli_operand_index();
-    if (i >= argc) return cli_usage_error("missing SNAPSHOT or DB");
-    if (i + 1 < argc) return cli_usage_error("unexpected argument '%s'", argv[i + 1]);
+    int i = hs_operands(argc, argv, 1, 1, "SNAPSHOT or DB");
+    if (i < 0) return CLI_TROUBLE;
     v8a_store *s = NULL;
     v8a_heap *h = NULL;
     v8a_analysis *a = NULL;
-    int rc = hs_open(argv[i], no_cache, &s);
+    int rc = hs_open(argv[i], ha.no_cache, &s);
     if (!rc) rc = hs_load(s, &h, &a);
     if (rc) {
         v8a_store_close(s);
@@ -130,7 +125,7 @@ int cmd_dominators(int argc, char **argv)
              cli_table_new(),
              depth,
              children,
-             fmt == CLI_TEXT || fmt == CLI_MARKDOWN,
+             ha.fmt == CLI_TEXT || ha.fmt == CLI_MARKDOWN,
              v8a_analysis_total_size(a)};
     uint32_t *tops = malloc((size_t)n * 4 + 4);
     if (!x.first || !x.child || !x.t || !tops) {
@@ -174,7 +169,7 @@ int cmd_dominators(int argc, char **argv)
             goto done;
         }
     }
-    rc = cli_table_emit(x.t, output, fmt, 0);
+    rc = cli_table_emit(x.t, ha.output, ha.fmt, 0);
 done:
     free(tops);
     free(x.first);

@@ -70,9 +70,8 @@ int cmd_import(int argc, char **argv)
         default: return CLI_TROUBLE;
         }
     }
-    int i = cli_operand_index();
-    if (i >= argc) return cli_usage_error("missing SNAPSHOT");
-    if (i + 1 < argc) return cli_usage_error("unexpected argument '%s'", argv[i + 1]);
+    int i = hs_operands(argc, argv, 1, 1, "SNAPSHOT");
+    if (i < 0) return CLI_TROUBLE;
     const char *in = argv[i];
     char *def = NULL;
     if (!output) {

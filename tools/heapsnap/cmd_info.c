@@ -200,9 +200,8 @@ int cmd_info(int argc, char **argv)
         default: return CLI_TROUBLE;
         }
     }
-    int i = cli_operand_index();
-    if (i >= argc) return cli_usage_error("missing SNAPSHOT or DB");
-    if (i + 1 < argc) return cli_usage_error("unexpected argument '%s'", argv[i + 1]);
+    int i = hs_operands(argc, argv, 1, 1, "SNAPSHOT or DB");
+    if (i < 0) return CLI_TROUBLE;
     const char *path = argv[i];
 
     info in = {cli_table_new(), 1};

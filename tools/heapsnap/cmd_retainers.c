@@ -126,18 +126,15 @@ static int by_class(v8a_heap *h, v8a_analysis *a, v8a_regex *re, long k, cli_tab
 
 int cmd_retainers(int argc, char **argv)
 {
-    const char *output = NULL, *arg, *pattern = NULL;
-    cli_format fmt = CLI_TEXT;
+    const char *arg, *pattern = NULL;
+    hs_args ha = {NULL, CLI_TEXT, 0};
     long k = 5, depth = 30;
-    int c, no_cache = 0;
+    int c;
     while ((c = cli_next_option(argc, argv, options, &arg)) != -1) {
+        int done, common = hs_common_option(c, arg, &ha, usage, description, options, &done);
+        if (common < 0) return done;
+        if (common > 0) continue;
         switch (c) {
-        case 'f':
-            if (cli_parse_format(arg, &fmt) < 0)
-                return cli_usage_error("--format: '%s' is not text, json, csv or markdown", arg);
-            break;
-        case 'o': output = arg; break;
-        case HS_OPT_NO_CACHE: no_cache = 1; break;
         case OPT_CLASS: pattern = arg; break;
         case OPT_PATHS:
             if (hs_parse_count("--paths", arg, &k)) return CLI_TROUBLE;
@@ -146,14 +143,12 @@ int cmd_retainers(int argc, char **argv)
         case OPT_DEPTH:
             if (hs_parse_count("--max-depth", arg, &depth)) return CLI_TROUBLE;
             break;
-        case 'h': cli_print_help(stdout, usage, description, options); return CLI_OK;
         default: return CLI_TROUBLE;
         }
     }
-    int i = cli_operand_index();
-    if (i >= argc) return cli_usage_error("missing SNAPSHOT or DB");
+    int i = hs_operands(argc, argv, 1, 2, "SNAPSHOT or DB");
+    if (i < 0) return CLI_TROUBLE;
     const char *idarg = i + 1 < argc ? argv[i + 1] : NULL;
-    if (i + 2 < argc) return cli_usage_error("unexpected argument '%s'", argv[i + 2]);
     if (!idarg == !pattern) return cli_usage_error("give either @ID or --class REGEX");
     unsigned long long id = 0;
     if (idarg) {
@@ -173,7 +168,7 @@ int cmd_retainers(int argc, char **argv)
     v8a_analysis *a = NULL;
     cli_table *t = cli_table_new();
     int rc = t ? 0 : cli_error("out of memory");
-    if (!rc) rc = hs_open(argv[i], no_cache, &s);
+    if (!rc) rc = hs_open(argv[i], ha.no_cache, &s);
     if (!rc) rc = hs_load(s, &h, &a);
     if (!rc && idarg) {
         uint32_t o = v8a_heap_find_id(h, id);
@@ -184,7 +179,7 @@ int cmd_retainers(int argc, char **argv)
     } else if (!rc) {
         rc = by_class(h, a, re, k, t);
     }
-    if (!rc) rc = cli_table_emit(t, output, fmt, 0);
+    if (!rc) rc = cli_table_emit(t, ha.output, ha.fmt, 0);
     cli_table_free(t);
     v8a_analysis_free(a);
     v8a_heap_free(h);

@@ -14,15 +14,7 @@
 #include <table.h>
 #include <v8a/v8a.h>
 
-enum { OPT_NO_CACHE = 256 };
-
-static const cli_option options[] = {
-    {"format", 'f', "FMT", "text (default), json, csv or markdown"},
-    {"output", 'o', "FILE", "write the report to FILE instead of standard output"},
-    {"no-cache", OPT_NO_CACHE, NULL, "import a raw snapshot afresh, into a temporary file"},
-    {"help", 'h', NULL, "show this help"},
-    {NULL, 0, NULL, NULL},
-};
+static const cli_option options[] = {HS_COMMON_OPTIONS};
 
 static const char usage[] = "Usage: heapsnap sql [OPTIONS] SNAPSHOT|DB QUERY\n";
 static const char description[] =
@@ -94,34 +86,21 @@ static int run(sqlite3 *db, const char *path, const char *sql, cli_table **out)
 
 int cmd_sql(int argc, char **argv)
 {
-    const char *output = NULL, *arg;
-    cli_format fmt = CLI_TEXT;
-    v8a_open_options oo;
-    v8a_open_options_init(&oo);
+    const char *arg;
+    hs_args ha = {NULL, CLI_TEXT, 0};
     int c;
     while ((c = cli_next_option(argc, argv, options, &arg)) != -1) {
-        switch (c) {
-        case 'f':
-            if (cli_parse_format(arg, &fmt) < 0)
-                return cli_usage_error("--format: '%s' is not text, json, csv or markdown", arg);
-            break;
-        case 'o': output = arg; break;
-        case OPT_NO_CACHE: oo.no_cache = 1; break;
-        case 'h': cli_print_help(stdout, usage, description, options); return CLI_OK;
-        default: return CLI_TROUBLE;
-        }
+        int done, common = hs_common_option(c, arg, &ha, usage, description, options, &done);
+        if (common < 0) return done;
+        if (common == 0) return CLI_TROUBLE;
     }
-    int i = cli_operand_index();
-    if (i + 2 > argc) return cli_usage_error("missing %s", i >= argc ? "SNAPSHOT or DB" : "QUERY");
-    if (i + 2 < argc) return cli_usage_error("unexpected argument '%s'", argv[i + 2]);
-    oo.import.progress = cli_progress;
+    int i = hs_operands(argc, argv, 2, 2, cli_operand_index() >= argc ? "SNAPSHOT or DB" : "QUERY");
+    if (i < 0) return CLI_TROUBLE;
     v8a_store *s = NULL;
-    int rc = v8a_store_open_input(&s, argv[i], &oo);
-    cli_progress_done();
-    if (rc < 0) return cli_fail();
+    if (hs_open(argv[i], ha.no_cache, &s)) return CLI_TROUBLE;
     cli_table *t = NULL;
-    rc = run(v8a_store_get_db(s), argv[i], argv[i + 1], &t);
-    if (rc == 0 && t) rc = cli_table_emit(t, output, fmt, 0);
+    int rc = run(v8a_store_get_db(s), argv[i], argv[i + 1], &t);
+    if (rc == 0 && t) rc = cli_table_emit(t, ha.output, ha.fmt, 0);
     cli_table_free(t);
     v8a_store_close(s);
     return rc;

@@ -16,26 +16,21 @@ static const char description[] =
 
 int cmd_stats(int argc, char **argv)
 {
-    const char *output = NULL, *arg;
-    cli_format fmt = CLI_TEXT;
-    int c, no_cache = 0;
+    const char *arg;
+    hs_args ha = {NULL, CLI_TEXT, 0};
+    int c;
     while ((c = cli_next_option(argc, argv, options, &arg)) != -1) {
+        int done, common = hs_common_option(c, arg, &ha, usage, description, options, &done);
+        if (common < 0) return done;
+        if (common > 0) continue;
         switch (c) {
-        case 'f':
-            if (cli_parse_format(arg, &fmt) < 0)
-                return cli_usage_error("--format: '%s' is not text, json, csv or markdown", arg);
-            break;
-        case 'o': output = arg; break;
-        case HS_OPT_NO_CACHE: no_cache = 1; break;
-        case 'h': cli_print_help(stdout, usage, description, options); return CLI_OK;
         default: return CLI_TROUBLE;
         }
     }
-    int i = cli_operand_index();
-    if (i >= argc) return cli_usage_error("missing SNAPSHOT or DB");
-    if (i + 1 < argc) return cli_usage_error("unexpected argument '%s'", argv[i + 1]);
+    int i = hs_operands(argc, argv, 1, 1, "SNAPSHOT or DB");
+    if (i < 0) return CLI_TROUBLE;
     v8a_store *s = NULL;
-    if (hs_open(argv[i], no_cache, &s)) return CLI_TROUBLE;
+    if (hs_open(argv[i], ha.no_cache, &s)) return CLI_TROUBLE;
     static const char *const names[] = {"total",        "v8heap",  "native",
                                         "code",         "strings", "js_arrays",
                                         "typed_arrays", "system",  "extra_native_bytes"};
@@ -63,7 +58,7 @@ int cmd_stats(int argc, char **argv)
     if (!t) return cli_error("out of memory");
     for (int j = 0; j < 9; j++) cli_table_column(t, names[j], CLI_COL_BYTES);
     for (int j = 0; j < 9; j++) cli_table_uint(t, v[j]);
-    rc = cli_table_emit(t, output, fmt, 1);
+    rc = cli_table_emit(t, ha.output, ha.fmt, 1);
     cli_table_free(t);
     return rc;
 }

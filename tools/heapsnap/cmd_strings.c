@@ -143,35 +143,30 @@ static void shorten(char *dst, size_t cap, const char *s, size_t len, long w)
 
 int cmd_strings(int argc, char **argv)
 {
-    const char *output = NULL, *arg;
-    cli_format fmt = CLI_TEXT;
+    const char *arg;
+    hs_args ha = {NULL, CLI_TEXT, 0};
     long top = 30, width = 80;
-    int c, no_cache = 0;
+    int c;
     while ((c = cli_next_option(argc, argv, options, &arg)) != -1) {
+        int done, common = hs_common_option(c, arg, &ha, usage, description, options, &done);
+        if (common < 0) return done;
+        if (common > 0) continue;
         switch (c) {
-        case 'f':
-            if (cli_parse_format(arg, &fmt) < 0)
-                return cli_usage_error("--format: '%s' is not text, json, csv or markdown", arg);
-            break;
-        case 'o': output = arg; break;
-        case HS_OPT_NO_CACHE: no_cache = 1; break;
         case OPT_TOP:
             if (hs_parse_count("--top", arg, &top)) return CLI_TROUBLE;
             break;
         case OPT_MAX_WIDTH:
             if (hs_parse_count("--width", arg, &width)) return CLI_TROUBLE;
             break;
-        case 'h': cli_print_help(stdout, usage, description, options); return CLI_OK;
         default: return CLI_TROUBLE;
         }
     }
-    int i = cli_operand_index();
-    if (i >= argc) return cli_usage_error("missing SNAPSHOT or DB");
-    if (i + 1 < argc) return cli_usage_error("unexpected argument '%s'", argv[i + 1]);
+    int i = hs_operands(argc, argv, 1, 1, "SNAPSHOT or DB");
+    if (i < 0) return CLI_TROUBLE;
     v8a_store *s = NULL;
     v8a_heap *h = NULL;
     v8a_analysis *a = NULL;
-    int rc = hs_open(argv[i], no_cache, &s);
+    int rc = hs_open(argv[i], ha.no_cache, &s);
     if (!rc) rc = hs_load(s, &h, &a);
     if (rc) {
         v8a_store_close(s);
@@ -251,7 +246,7 @@ int cmd_strings(int argc, char **argv)
         cli_table_uint(t, g[k].total);
         cli_table_uint(t, g[k].total - g[k].largest);
     }
-    rc = cli_table_emit(t, output, fmt, 0);
+    rc = cli_table_emit(t, ha.output, ha.fmt, 0);
 done:
     for (size_t k = 0; k < ne; k++)
         if (ents[k].owned) free((char *)ents[k].text);

@@ -151,19 +151,16 @@ static void percent_cell(cli_table *t, uint64_t v, uint64_t total)
 
 int cmd_summary(int argc, char **argv)
 {
-    const char *output = NULL, *arg, *pattern = NULL;
-    cli_format fmt = CLI_TEXT;
+    const char *arg, *pattern = NULL;
+    hs_args ha = {NULL, CLI_TEXT, 0};
     long top = 30;
-    int c, no_cache = 0, raw = 0;
+    int c, raw = 0;
     sort_key = 0;
     while ((c = cli_next_option(argc, argv, options, &arg)) != -1) {
+        int done, common = hs_common_option(c, arg, &ha, usage, description, options, &done);
+        if (common < 0) return done;
+        if (common > 0) continue;
         switch (c) {
-        case 'f':
-            if (cli_parse_format(arg, &fmt) < 0)
-                return cli_usage_error("--format: '%s' is not text, json, csv or markdown", arg);
-            break;
-        case 'o': output = arg; break;
-        case HS_OPT_NO_CACHE: no_cache = 1; break;
         case OPT_CLASS: pattern = arg; break;
         case OPT_TOP:
             if (hs_parse_count("--top", arg, &top)) return CLI_TROUBLE;
@@ -179,13 +176,11 @@ int cmd_summary(int argc, char **argv)
                 return cli_usage_error("--sort: '%s' is not retained, shallow or count", arg);
             break;
         case OPT_RAW: raw = 1; break;
-        case 'h': cli_print_help(stdout, usage, description, options); return CLI_OK;
         default: return CLI_TROUBLE;
         }
     }
-    int i = cli_operand_index();
-    if (i >= argc) return cli_usage_error("missing SNAPSHOT or DB");
-    if (i + 1 < argc) return cli_usage_error("unexpected argument '%s'", argv[i + 1]);
+    int i = hs_operands(argc, argv, 1, 1, "SNAPSHOT or DB");
+    if (i < 0) return CLI_TROUBLE;
     v8a_regex *re = NULL;
     if (pattern && v8a_regex_new(&re, pattern, "--class") < 0) {
         cli_error("%s", v8a_error_last()->message);
@@ -195,7 +190,7 @@ int cmd_summary(int argc, char **argv)
     v8a_store *s = NULL;
     rows r = {0};
     uint64_t total = 0;
-    int rc = hs_open(argv[i], no_cache, &s);
+    int rc = hs_open(argv[i], ha.no_cache, &s);
     if (!rc) rc = raw ? from_raw_analysis(s, &r, &total) : from_db(s, &r, &total);
     v8a_store_close(s);
     /* filter: one match per class name */
@@ -214,7 +209,7 @@ int cmd_summary(int argc, char **argv)
         qsort(r.rows, kept, sizeof *r.rows, cmp_rows);
         size_t shown = top == 0 || (size_t)top > kept ? kept : (size_t)top;
         cli_table *t = cli_table_new();
-        int human = fmt == CLI_TEXT || fmt == CLI_MARKDOWN;
+        int human = ha.fmt == CLI_TEXT || ha.fmt == CLI_MARKDOWN;
         if (!t) rc = cli_error("out of memory");
         if (!rc) {
             cli_table_column(t, "class", CLI_COL_TEXT);
@@ -228,13 +223,13 @@ int cmd_summary(int argc, char **argv)
                 row *x = &r.rows[k];
                 cli_table_text(t, x->name, strlen(x->name));
                 cli_table_int(t, x->count);
-                distance_cell(t, x->distance, fmt);
+                distance_cell(t, x->distance, ha.fmt);
                 cli_table_uint(t, x->shallow);
                 if (human) percent_cell(t, x->shallow, total);
                 cli_table_uint(t, x->retained);
                 if (human) percent_cell(t, x->retained, total);
             }
-            rc = cli_table_emit(t, output, fmt, 0);
+            rc = cli_table_emit(t, ha.output, ha.fmt, 0);
         }
         cli_table_free(t);
     }

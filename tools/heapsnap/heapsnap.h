@@ -13,6 +13,25 @@ int cmd_dominators(int argc, char **argv);
 int cmd_retainers(int argc, char **argv);
 int cmd_strings(int argc, char **argv);
 
+#include <cli.h>
+
+/* What every report command takes: -f, -o, --no-cache. */
+typedef struct hs_args {
+    const char *output;
+    cli_format fmt;
+    int no_cache;
+} hs_args;
+
+/* Handles an option of HS_COMMON_OPTIONS (and -h). Returns 1 when it did,
+ * 0 when c is another option, or -1 when the command must return *rc now
+ * (CLI_OK after --help, CLI_TROUBLE after a bad value). */
+int hs_common_option(int c, const char *arg, hs_args *a, const char *usage, const char *description,
+                     const cli_option *opts, int *rc);
+
+/* Checks the operands after the options: at least min, at most max.
+ * Returns the index of the first, or -1 after a usage error. */
+int hs_operands(int argc, char **argv, int min, int max, const char *missing);
+
 /* Opens a snapshot or database (cli_fail on error: returns CLI_TROUBLE). */
 int hs_open(const char *path, int no_cache, v8a_store **out);
 /* Loads the heap, and the analysis when a is not NULL (computed if the

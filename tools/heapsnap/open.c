@@ -48,3 +48,37 @@ int hs_parse_count(const char *opt, const char *arg, long *out)
     *out = v;
     return 0;
 }
+
+int hs_common_option(int c, const char *arg, hs_args *a, const char *usage, const char *description,
+                     const cli_option *opts, int *rc)
+{
+    switch (c) {
+    case 'f':
+        if (cli_parse_format(arg, &a->fmt) < 0) {
+            *rc = cli_usage_error("--format: '%s' is not text, json, csv or markdown", arg);
+            return -1;
+        }
+        return 1;
+    case 'o': a->output = arg; return 1;
+    case HS_OPT_NO_CACHE: a->no_cache = 1; return 1;
+    case 'h':
+        cli_print_help(stdout, usage, description, opts);
+        *rc = CLI_OK;
+        return -1;
+    default: return 0;
+    }
+}
+
+int hs_operands(int argc, char **argv, int min, int max, const char *missing)
+{
+    int i = cli_operand_index();
+    if (argc - i < min) {
+        cli_usage_error("missing %s", missing);
+        return -1;
+    }
+    if (argc - i > max) {
+        cli_usage_error("unexpected argument '%s'", argv[i + max]);
+        return -1;
+    }
+    return i;
+}
