@@ -10,6 +10,7 @@
  */
 #include "alloc.h"
 #include "error.h"
+#include "graph.h"
 #include "heap_internal.h"
 #include "store_internal.h"
 
@@ -29,9 +30,7 @@ enum {
 
 typedef struct {
     v8a_store *s;
-    uint32_t *rev_first; /* node_count + 1 */
-    uint32_t *rev_edge;  /* edge ordinals grouped by target */
-    uint32_t *edge_from; /* source ordinal of each edge */
+    v8a__graph g; /* the retainer index, built for the first to_id query */
 } edges_data;
 
 typedef struct {
@@ -43,54 +42,33 @@ typedef struct {
     sqlite3_vtab_cursor base;
     edges_data *d;
     int mode;         /* 0 scan, 1 from one node, 2 to one node */
-    uint64_t at, end; /* edge ordinals (modes 0, 1) or positions in rev_edge (2) */
+    uint64_t at, end; /* edge ordinals (modes 0, 1) or positions in the index (2) */
+    uint32_t node;    /* modes 0, 1: the node whose edges at is among */
 } edges_cur;
 
 static void data_free(void *p)
 {
     edges_data *d = p;
     if (!d) return;
-    v8a__free(d->rev_first);
-    v8a__free(d->rev_edge);
-    v8a__free(d->edge_from);
+    v8a__graph_free(&d->g);
     v8a__free(d);
 }
 
-/* Loads the graph and the reverse index on first use. */
-static int data_load(edges_data *d, sqlite3_vtab *tab)
+static int vtab_error(sqlite3_vtab *tab)
 {
-    v8a_store *s = d->s;
-    if (d->edge_from) return SQLITE_OK;
-    if (!s->heap && v8a_store_load_heap(s, &s->heap) < 0) goto fail;
-    const v8a_heap *h = s->heap;
-    uint32_t n = h->node_count, m = h->edge_count;
-    d->rev_first = v8a__calloc((size_t)n + 1, 4);
-    d->rev_edge = v8a__malloc((size_t)m * 4 + 4);
-    d->edge_from = v8a__malloc((size_t)m * 4 + 4);
-    if (!d->rev_first || !d->rev_edge || !d->edge_from) {
-        v8a__error_nomem("edges");
-        goto fail_free;
-    }
-    for (uint32_t i = 0; i < n; i++)
-        for (uint32_t e = h->first_edge[i]; e < h->first_edge[i + 1]; e++) {
-            d->edge_from[e] = i;
-            d->rev_first[h->edge_to[e] + 1]++;
-        }
-    for (uint32_t i = 0; i < n; i++) d->rev_first[i + 1] += d->rev_first[i];
-    /* fill in edge order, using rev_first as moving cursors, then restore */
-    for (uint32_t e = 0; e < m; e++) d->rev_edge[d->rev_first[h->edge_to[e]]++] = e;
-    for (uint32_t i = n; i > 0; i--) d->rev_first[i] = d->rev_first[i - 1];
-    d->rev_first[0] = 0;
-    return SQLITE_OK;
-fail_free:
-    v8a__free(d->rev_first);
-    v8a__free(d->rev_edge);
-    v8a__free(d->edge_from);
-    d->rev_first = d->rev_edge = d->edge_from = NULL;
-fail:
     sqlite3_free(tab->zErrMsg);
     tab->zErrMsg = sqlite3_mprintf("%s", v8a_error_last() ? v8a_error_last()->message : "?");
     return SQLITE_ERROR;
+}
+
+/* Loads the graph on first use, and the retainer index when asked. */
+static int data_load(edges_data *d, sqlite3_vtab *tab, int retainers)
+{
+    v8a_store *s = d->s;
+    if (!s->heap && v8a_store_load_heap(s, &s->heap) < 0) return vtab_error(tab);
+    if (retainers && !d->g.rev_first && v8a__graph_build(&d->g, s->heap) < 0)
+        return vtab_error(tab);
+    return SQLITE_OK;
 }
 
 static int e_connect(sqlite3 *db, void *aux, int argc, const char *const *argv, sqlite3_vtab **out,
@@ -168,13 +146,15 @@ static int e_filter(sqlite3_vtab_cursor *cur, int idx, const char *s, int argc,
 {
     (void)s;
     edges_cur *c = (edges_cur *)cur;
-    int rc = data_load(c->d, cur->pVtab);
+    int rc = data_load(c->d, cur->pVtab, idx == 2);
     if (rc != SQLITE_OK) return rc;
     const v8a_heap *h = c->d->s->heap;
     c->mode = idx;
     c->at = c->end = 0;
+    c->node = 0;
     if (idx == 0) {
         c->end = h->edge_count;
+        while (c->node < h->node_count && h->first_edge[c->node + 1] <= c->at) c->node++;
         return SQLITE_OK;
     }
     if (argc < 1 || sqlite3_value_numeric_type(argv[0]) != SQLITE_INTEGER) return SQLITE_OK;
@@ -182,18 +162,24 @@ static int e_filter(sqlite3_vtab_cursor *cur, int idx, const char *s, int argc,
     uint32_t i = id < 0 ? UINT32_MAX : v8a_heap_find_id(h, (uint64_t)id);
     if (i == UINT32_MAX) return SQLITE_OK;
     if (idx == 1) {
+        c->node = i;
         c->at = h->first_edge[i];
         c->end = h->first_edge[i + 1];
     } else {
-        c->at = c->d->rev_first[i];
-        c->end = c->d->rev_first[i + 1];
+        c->at = c->d->g.rev_first[i];
+        c->end = c->d->g.rev_first[i + 1];
     }
     return SQLITE_OK;
 }
 
 static int e_next(sqlite3_vtab_cursor *cur)
 {
-    ((edges_cur *)cur)->at++;
+    edges_cur *c = (edges_cur *)cur;
+    c->at++;
+    if (c->mode == 0) {
+        const v8a_heap *h = c->d->s->heap;
+        while (c->node < h->node_count && h->first_edge[c->node + 1] <= c->at) c->node++;
+    }
     return SQLITE_OK;
 }
 
@@ -205,14 +191,19 @@ static int e_eof(sqlite3_vtab_cursor *cur)
 
 static uint32_t cur_edge(const edges_cur *c)
 {
-    return c->mode == 2 ? c->d->rev_edge[c->at] : (uint32_t)c->at;
+    return c->mode == 2 ? c->d->g.rev_edge[c->at] : (uint32_t)c->at;
+}
+
+static uint32_t cur_from(const edges_cur *c)
+{
+    return c->mode == 2 ? c->d->g.rev_src[c->at] : c->node;
 }
 
 static int e_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
 {
     edges_cur *c = (edges_cur *)cur;
     const v8a_heap *h = c->d->s->heap;
-    uint32_t e = cur_edge(c), from = c->d->edge_from[e], to = h->edge_to[e];
+    uint32_t e = cur_edge(c), from = cur_from(c), to = h->edge_to[e];
     unsigned type = h->edge_type[e];
     switch (col) {
     case COL_FROM_ID: sqlite3_result_int64(ctx, (sqlite3_int64)h->node_id[from]); break;

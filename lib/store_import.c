@@ -645,7 +645,7 @@ static void signal_state(build *b, int *field, int value)
 
 /* After a successful parse: lets the store thread write the rest while this
  * thread analyses, hands it the analysis, and returns its result. */
-static int finish_thread(build *b, const v8a_heap *h, const v8a_import_options *opts)
+static int finish_thread(build *b, const v8a_heap *h)
 {
     pthread_mutex_lock(&b->mu);
     b->w.h = h;
@@ -655,7 +655,6 @@ static int finish_thread(build *b, const v8a_heap *h, const v8a_import_options *
     v8a_analysis_options ao;
     v8a_analysis_options_init(&ao);
     ao.progress = NULL; /* the store thread reports; one meter at a time */
-    (void)opts;
     int arc = v8a_analyze(&a, h, &ao);
     char amsg[1024] = "";
     if (arc < 0) snprintf(amsg, sizeof amsg, "%s", v8a_error_last()->message);
@@ -731,7 +730,7 @@ int v8a_store_import(const char *snapshot, const char *db_path, const v8a_import
         return rc;
     }
     if (b.running) {
-        rc = finish_thread(&b, h, opts);
+        rc = finish_thread(&b, h);
     } else {
         /* no thread (no nodes hook, or the reader re-parsed): write it all now;
          * rows an interrupted thread left behind go with a fresh file */
