@@ -108,15 +108,11 @@ int cmd_dominators(int argc, char **argv)
     }
     int i = hs_operands(argc, argv, 1, 1, "SNAPSHOT or DB");
     if (i < 0) return CLI_TROUBLE;
-    v8a_store *s = NULL;
-    v8a_heap *h = NULL;
-    v8a_analysis *a = NULL;
-    int rc = hs_open(argv[i], ha.no_cache, &s);
-    if (!rc) rc = hs_load(s, &h, &a);
-    if (rc) {
-        v8a_store_close(s);
-        return rc;
-    }
+    hs_loaded l;
+    if (hs_open_loaded(argv[i], ha.no_cache, &l)) return CLI_TROUBLE;
+    v8a_heap *h = l.h;
+    v8a_analysis *a = l.a;
+    int rc = 0;
     uint32_t n = v8a_heap_node_count(h);
     ctx x = {h,
              a,
@@ -134,9 +130,7 @@ int cmd_dominators(int argc, char **argv)
     }
     /* children lists of the dominator tree, each sorted by retained size */
     uint32_t root = v8a_analysis_root(a), ntop = 0;
-    unsigned synthetic = UINT32_MAX;
-    for (unsigned k = 0; k < v8a_heap_node_type_count(h); k++)
-        if (strcmp(v8a_heap_node_type_name(h, k), "synthetic") == 0) synthetic = k;
+    unsigned synthetic = hs_node_type(h, "synthetic");
     for (uint32_t o = 0; o < n; o++)
         if (o != root) x.first[v8a_analysis_dominator(a, o) + 1]++;
     for (uint32_t o = 0; o < n; o++) x.first[o + 1] += x.first[o];
@@ -175,8 +169,6 @@ done:
     free(x.first);
     free(x.child);
     cli_table_free(x.t);
-    v8a_analysis_free(a);
-    v8a_heap_free(h);
-    v8a_store_close(s);
+    hs_loaded_close(&l);
     return rc;
 }

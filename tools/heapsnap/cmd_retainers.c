@@ -163,13 +163,12 @@ int cmd_retainers(int argc, char **argv)
         fprintf(stderr, "Try 'heapsnap retainers --help'.\n");
         return CLI_TROUBLE;
     }
-    v8a_store *s = NULL;
-    v8a_heap *h = NULL;
-    v8a_analysis *a = NULL;
+    hs_loaded l = {NULL, NULL, NULL};
     cli_table *t = cli_table_new();
     int rc = t ? 0 : cli_error("out of memory");
-    if (!rc) rc = hs_open(argv[i], ha.no_cache, &s);
-    if (!rc) rc = hs_load(s, &h, &a);
+    if (!rc) rc = hs_open_loaded(argv[i], ha.no_cache, &l);
+    v8a_heap *h = l.h;
+    v8a_analysis *a = l.a;
     if (!rc && idarg) {
         uint32_t o = v8a_heap_find_id(h, id);
         if (o == UINT32_MAX)
@@ -181,9 +180,7 @@ int cmd_retainers(int argc, char **argv)
     }
     if (!rc) rc = cli_table_emit(t, ha.output, ha.fmt, 0);
     cli_table_free(t);
-    v8a_analysis_free(a);
-    v8a_heap_free(h);
-    v8a_store_close(s);
+    hs_loaded_close(&l);
     v8a_regex_free(re);
     return rc;
 }

@@ -163,20 +163,12 @@ int cmd_strings(int argc, char **argv)
     }
     int i = hs_operands(argc, argv, 1, 1, "SNAPSHOT or DB");
     if (i < 0) return CLI_TROUBLE;
-    v8a_store *s = NULL;
-    v8a_heap *h = NULL;
-    v8a_analysis *a = NULL;
-    int rc = hs_open(argv[i], ha.no_cache, &s);
-    if (!rc) rc = hs_load(s, &h, &a);
-    if (rc) {
-        v8a_store_close(s);
-        return rc;
-    }
-    unsigned t_string = UINT32_MAX, t_cons = UINT32_MAX;
-    for (unsigned k = 0; k < v8a_heap_node_type_count(h); k++) {
-        if (strcmp(v8a_heap_node_type_name(h, k), "string") == 0) t_string = k;
-        if (strcmp(v8a_heap_node_type_name(h, k), "concatenated string") == 0) t_cons = k;
-    }
+    hs_loaded l;
+    if (hs_open_loaded(argv[i], ha.no_cache, &l)) return CLI_TROUBLE;
+    v8a_heap *h = l.h;
+    v8a_analysis *a = l.a;
+    int rc = 0;
+    unsigned t_string = hs_node_type(h, "string"), t_cons = hs_node_type(h, "concatenated string");
     entry *ents = NULL;
     group *g = NULL;
     size_t ne = 0, cap = 0, ng = 0;
@@ -253,8 +245,6 @@ done:
     free(ents);
     free(g);
     cli_table_free(t);
-    v8a_analysis_free(a);
-    v8a_heap_free(h);
-    v8a_store_close(s);
+    hs_loaded_close(&l);
     return rc;
 }

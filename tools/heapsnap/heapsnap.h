@@ -37,6 +37,21 @@ int hs_open(const char *path, int no_cache, v8a_store **out);
 /* Loads the heap, and the analysis when a is not NULL (computed if the
  * database has none). CLI_TROUBLE after printing the error. */
 int hs_load(v8a_store *s, v8a_heap **h, v8a_analysis **a);
+/* A snapshot opened with its heap and analysis loaded. */
+typedef struct hs_loaded {
+    v8a_store *s;
+    v8a_heap *h;
+    v8a_analysis *a;
+} hs_loaded;
+
+/* hs_open and hs_load together; CLI_TROUBLE after printing the error, with
+ * nothing left open. */
+int hs_open_loaded(const char *path, int no_cache, hs_loaded *l);
+void hs_loaded_close(hs_loaded *l);
+
+/* The code of the node type named name, or UINT32_MAX. */
+unsigned hs_node_type(const v8a_heap *h, const char *name);
+
 /* Parses a non-negative count option; a usage error otherwise. */
 int hs_parse_count(const char *opt, const char *arg, long *out);
 

@@ -5,6 +5,7 @@
 #include <cli.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <v8a/v8a.h>
 
 int hs_open(const char *path, int no_cache, v8a_store **out)
@@ -37,6 +38,34 @@ int hs_load(v8a_store *s, v8a_heap **h, v8a_analysis **a)
         return cli_fail();
     }
     return 0;
+}
+
+int hs_open_loaded(const char *path, int no_cache, hs_loaded *l)
+{
+    l->s = NULL;
+    l->h = NULL;
+    l->a = NULL;
+    int rc = hs_open(path, no_cache, &l->s);
+    if (!rc) rc = hs_load(l->s, &l->h, &l->a);
+    if (rc) hs_loaded_close(l);
+    return rc;
+}
+
+void hs_loaded_close(hs_loaded *l)
+{
+    v8a_analysis_free(l->a);
+    v8a_heap_free(l->h);
+    v8a_store_close(l->s);
+    l->a = NULL;
+    l->h = NULL;
+    l->s = NULL;
+}
+
+unsigned hs_node_type(const v8a_heap *h, const char *name)
+{
+    for (unsigned k = 0; k < v8a_heap_node_type_count(h); k++)
+        if (strcmp(v8a_heap_node_type_name(h, k), name) == 0) return k;
+    return UINT32_MAX;
 }
 
 int hs_parse_count(const char *opt, const char *arg, long *out)
