@@ -11,6 +11,7 @@
 #include <v8a/common.h>
 #include <v8a/heap.h>
 #include <v8a/paths.h>
+#include <v8a/profile.h>
 #include <v8a/regex.h>
 #include <v8a/store.h>
 
