@@ -29,6 +29,7 @@ void v8a_analysis_free(v8a_analysis *a)
         v8a__free((char *)a->classes[c].key);
     }
     v8a__free(a->classes);
+    v8a_interfaces_free(a->ifaces);
     v8a__free(a);
 }
 
@@ -42,7 +43,7 @@ static int step(v8a_analysis *a, const char *stage, uint64_t done)
 /* Marks the Summary's rows: classes with counted instances, except that of
  * two classes with one public key (a constructor named "Function", say)
  * DevTools' map keeps the one whose first instance comes later. */
-static int mark_summary(v8a_analysis *a)
+int v8a__mark_summary(v8a_analysis *a)
 {
     v8a__strmap keys;
     v8a__strmap_init(&keys);
@@ -92,8 +93,8 @@ int v8a_analyze(v8a_analysis **out, const v8a_heap *h, const v8a_analysis_option
         (rc = v8a__ephemerons_scan(a)) < 0 || (rc = v8a__flags_and_essential(a)) < 0 ||
         (rc = step(a, "analyse", 2)) < 0 || (rc = v8a__shallow_sizes(a)) < 0 ||
         (rc = v8a__dominators(a)) < 0 || (rc = step(a, "analyse", 5)) < 0 ||
-        (rc = v8a__distances(a)) < 0 || (rc = v8a__classes(a)) < 0 || (rc = mark_summary(a)) < 0 ||
-        (rc = step(a, "analyse", 7)) < 0) {
+        (rc = v8a__distances(a)) < 0 || (rc = v8a__classes(a)) < 0 ||
+        (rc = v8a__mark_summary(a)) < 0 || (rc = step(a, "analyse", 7)) < 0) {
         v8a_analysis_free(a);
         return rc;
     }

@@ -270,41 +270,56 @@ static int cmp_vocab(const void *x, const void *y)
     return utf16_cmp(sort_vocab_base[*(const uint32_t *)x], sort_vocab_base[*(const uint32_t *)y]);
 }
 
-static int build_interfaces(ctx *c, interfaces *in, uint32_t object_sid)
+void v8a_interfaces_free(v8a_interfaces *d)
+{
+    if (!d) return;
+    for (uint32_t i = 0; i < d->count; i++) {
+        v8a__free(d->defs[i].name);
+        for (uint32_t k = 0; k < d->defs[i].nprops; k++) v8a__free(d->defs[i].props[k]);
+        v8a__free(d->defs[i].props);
+    }
+    v8a__free(d->defs);
+    v8a__free(d);
+}
+
+/* DevTools' inferInterfaceDefinitions: the candidate names of all plain
+ * objects, by popularity (stable), while used by at least max(2, plain
+ * objects / 1000). Each definition keeps the raw property names. */
+static int infer_interfaces(ctx *c, uint32_t object_sid, v8a_interfaces **out)
 {
     v8a_analysis *a = c->a;
     const v8a_heap *h = a->h;
     v8a__strmap cands;
     candidate *cv = NULL;
+    uint32_t *order = NULL;
     size_t ccap = 0;
     uint64_t total = 0;
     int rc = 0, err = 0;
     v8a__strmap_init(&cands);
-    memset(in, 0, sizeof *in);
-    v8a__strmap_init(&in->vocab);
-    if (a->nt.object < 0 || a->et.property < 0) return 0;
-
-    for (uint32_t o = 0; o < h->node_count; o++) {
-        if (!is_plain(a, o, object_sid)) continue;
-        total++;
-        uint32_t np;
-        size_t len = candidate_name(c, o, &np, &err);
-        if (err) goto oom;
-        if (np == 0) continue;
-        int found;
-        int64_t k = v8a__strmap_put(&cands, c->buf, len, (uint32_t)cands.count, &found);
-        if (k < 0) goto oom;
-        if (!found) {
-            if (v8a__grow((void **)&cv, &ccap, (size_t)k + 1, sizeof *cv) < 0) goto oom;
-            cv[k].count = 0;
-            cv[k].first = o;
-            cv[k].nprops = np;
+    v8a_interfaces *d = v8a__calloc(1, sizeof *d);
+    if (!d) goto oom;
+    if (a->nt.object >= 0 && a->et.property >= 0) {
+        for (uint32_t o = 0; o < h->node_count; o++) {
+            if (!is_plain(a, o, object_sid)) continue;
+            total++;
+            uint32_t np;
+            size_t len = candidate_name(c, o, &np, &err);
+            if (err) goto oom;
+            if (np == 0) continue;
+            int found;
+            int64_t k = v8a__strmap_put(&cands, c->buf, len, (uint32_t)cands.count, &found);
+            if (k < 0) goto oom;
+            if (!found) {
+                if (v8a__grow((void **)&cv, &ccap, (size_t)k + 1, sizeof *cv) < 0) goto oom;
+                cv[k].count = 0;
+                cv[k].first = o;
+                cv[k].nprops = np;
+            }
+            cv[k].count++;
         }
-        cv[k].count++;
     }
-    /* definitions: candidates by count, descending, stable; while count >= minCount */
     size_t nc = cands.count;
-    uint32_t *order = v8a__malloc(nc * 4 + 4);
+    order = v8a__malloc(nc * 4 + 4);
     if (!order) goto oom;
     for (size_t i = 0; i < nc; i++) order[i] = (uint32_t)i;
     sort_candidates = cv;
@@ -313,39 +328,86 @@ static int build_interfaces(ctx *c, interfaces *in, uint32_t object_sid)
     if (min_count < 2) min_count = 2;
     size_t nd = 0;
     while (nd < nc && (double)cv[order[nd]].count >= min_count) nd++;
-    in->defs = v8a__calloc(nd ? nd : 1, sizeof *in->defs);
-    if (!in->defs) {
-        v8a__free(order);
-        goto oom;
-    }
-    in->ndefs = (uint32_t)nd;
-    /* the vocabulary: every property name a definition uses, ranked in
-     * JavaScript's string order */
-    for (size_t d = 0; d < nd; d++) {
-        candidate *k = &cv[order[d]];
-        uint32_t taken = 0;
+    d->defs = v8a__calloc(nd ? nd : 1, sizeof *d->defs);
+    if (!d->defs) goto oom;
+    for (size_t i = 0; i < nd; i++) {
+        candidate *k = &cv[order[i]];
+        v8a__interface_def *def = &d->defs[d->count++];
+        size_t klen;
+        const char *name = v8a__strmap_key(&cands, order[i], &klen);
+        def->name = v8a__malloc(klen + 1);
+        def->props = v8a__calloc(k->nprops ? k->nprops : 1, sizeof *def->props);
+        if (!def->name || !def->props) goto oom;
+        memcpy(def->name, name, klen);
+        def->name[klen] = '\0';
         for (uint32_t e = h->first_edge[k->first];
-             e < h->first_edge[k->first + 1] && taken < k->nprops; e++) {
+             e < h->first_edge[k->first + 1] && def->nprops < k->nprops; e++) {
             if (h->edge_type[e] != (uint8_t)a->et.property) continue;
             size_t n;
             const char *s = v8a_heap_string(h, h->edge_name[e], &n);
             if (n == 9 && memcmp(s, "__proto__", 9) == 0) continue;
-            if (v8a__strmap_put(&in->vocab, s, n, (uint32_t)in->vocab.count, NULL) < 0) {
-                v8a__free(order);
-                goto oom;
-            }
-            taken++;
+            char *p = v8a__malloc(n + 1);
+            if (!p) goto oom;
+            memcpy(p, s, n);
+            p[n] = '\0';
+            def->props[def->nprops++] = p;
         }
     }
-    size_t nv = in->vocab.count;
-    uint32_t *byrank = v8a__malloc(nv * 4 + 4);
-    const char **texts = v8a__malloc(nv * sizeof *texts + sizeof *texts);
-    if (!byrank || !texts) {
-        v8a__free(byrank);
-        v8a__free(texts);
-        v8a__free(order);
-        goto oom;
+    *out = d;
+    d = NULL;
+    goto done;
+oom:
+    rc = v8a__error_nomem("classes");
+done:
+    v8a_interfaces_free(d);
+    v8a__free(order);
+    v8a__free(cv);
+    v8a__strmap_free(&cands);
+    return rc;
+}
+
+/* The class of interface name `name`: a new one, or with `keys` the class
+ * already holding its public key (",name"). */
+static int64_t interface_class(ctx *c, const char *name, v8a__strmap *keys)
+{
+    size_t n = strlen(name);
+    if (keys) {
+        if (put_text(c, 0, ",", 1) < 0 || put_text(c, 1, name, n) < 0) return -1;
+        uint32_t v;
+        if (v8a__strmap_get(keys, c->buf, n + 1, &v)) return v;
     }
+    int64_t id = new_class(c->a, name, n, NULL, 0);
+    if (id >= 0 && keys &&
+        v8a__strmap_put(keys, c->a->classes[id].key, n + 1, (uint32_t)id, NULL) < 0)
+        return -1;
+    return id;
+}
+
+/* Compiles definitions for matching: the vocabulary of their property
+ * names ranked in JavaScript's string order, each definition's ranks, and
+ * its class (see interface_class for `keys`). */
+static int compile_interfaces(ctx *c, interfaces *in, const v8a_interfaces *d, v8a__strmap *keys)
+{
+    v8a_analysis *a = c->a;
+    const v8a_heap *h = a->h;
+    uint32_t *byrank = NULL;
+    const char **texts = NULL;
+    memset(in, 0, sizeof *in);
+    v8a__strmap_init(&in->vocab);
+    in->defs = v8a__calloc(d->count ? d->count : 1, sizeof *in->defs);
+    if (!in->defs) goto oom;
+    in->ndefs = d->count;
+    for (uint32_t i = 0; i < d->count; i++)
+        for (uint32_t k = 0; k < d->defs[i].nprops; k++) {
+            const char *p = d->defs[i].props[k];
+            if (v8a__strmap_put(&in->vocab, p, strlen(p), (uint32_t)in->vocab.count, NULL) < 0)
+                goto oom;
+        }
+    size_t nv = in->vocab.count;
+    byrank = v8a__malloc(nv * 4 + 4);
+    texts = v8a__malloc(nv * sizeof *texts + sizeof *texts);
+    in->sid_rank = v8a__calloc(h->string_count ? h->string_count : 1, 4);
+    if (!byrank || !texts || !in->sid_rank) goto oom;
     for (size_t i = 0; i < nv; i++) {
         byrank[i] = (uint32_t)i;
         texts[i] = v8a__strmap_key(&in->vocab, i, NULL);
@@ -353,49 +415,29 @@ static int build_interfaces(ctx *c, interfaces *in, uint32_t object_sid)
     sort_vocab_base = texts;
     qsort(byrank, nv, 4, cmp_vocab);
     for (size_t r = 0; r < nv; r++) in->vocab.val[byrank[r]] = (uint32_t)r;
-    v8a__free(byrank);
-    v8a__free(texts);
-    in->sid_rank = v8a__calloc(h->string_count ? h->string_count : 1, 4);
-    if (!in->sid_rank) {
-        v8a__free(order);
-        goto oom;
-    }
-    for (size_t d = 0; d < nd; d++) {
-        candidate *k = &cv[order[d]];
-        definition *def = &in->defs[d];
-        def->ranks = v8a__malloc((size_t)k->nprops * 4 + 4);
-        if (!def->ranks) {
-            v8a__free(order);
-            goto oom;
-        }
-        for (uint32_t e = h->first_edge[k->first];
-             e < h->first_edge[k->first + 1] && def->n < k->nprops; e++) {
-            if (h->edge_type[e] != (uint8_t)a->et.property) continue;
-            size_t n;
-            const char *s = v8a_heap_string(h, h->edge_name[e], &n);
-            if (n == 9 && memcmp(s, "__proto__", 9) == 0) continue;
-            uint32_t r = rank_of(in, h, h->edge_name[e]);
+    for (uint32_t i = 0; i < d->count; i++) {
+        const v8a__interface_def *src = &d->defs[i];
+        definition *def = &in->defs[i];
+        def->ranks = v8a__malloc((size_t)src->nprops * 4 + 4);
+        if (!def->ranks) goto oom;
+        for (uint32_t k = 0; k < src->nprops; k++) {
+            uint32_t r = 0;
+            v8a__strmap_get(&in->vocab, src->props[k], strlen(src->props[k]), &r);
             def->ranks[def->n++] = r;
             def->sig |= 1ull << (r & 63);
         }
         qsort(def->ranks, def->n, 4, cmp_u32);
-        size_t klen;
-        const char *name = v8a__strmap_key(&cands, order[d], &klen);
-        int64_t cls = new_class(a, name, klen, NULL, 0);
-        if (cls < 0) {
-            v8a__free(order);
-            goto oom;
-        }
+        int64_t cls = interface_class(c, src->name, keys);
+        if (cls < 0) goto oom;
         def->cls = (uint32_t)cls;
     }
-    v8a__free(order);
-    goto done;
+    v8a__free(byrank);
+    v8a__free(texts);
+    return 0;
 oom:
-    rc = v8a__error_nomem("classes");
-done:
-    v8a__free(cv);
-    v8a__strmap_free(&cands);
-    return rc;
+    v8a__free(byrank);
+    v8a__free(texts);
+    return v8a__error_nomem("classes");
 }
 
 static void interfaces_free(interfaces *in)
@@ -582,6 +624,32 @@ static int class_retained(v8a_analysis *a)
     return 0;
 }
 
+/* The Summary aggregates of every class, from a->cls: count, shallow size,
+ * minimum distance, retained size. */
+static int aggregate_classes(v8a_analysis *a)
+{
+    uint32_t n = a->h->node_count;
+    for (uint32_t i = 0; i < a->class_count; i++) {
+        v8a_class_info *ci = &a->classes[i];
+        ci->count = 0;
+        ci->shallow_size = ci->retained_size = 0;
+        ci->distance = INT32_MAX;
+        ci->first = NONE;
+        ci->in_summary = 0;
+    }
+    /* aggregates over nodes of non-zero shallow size */
+    for (uint32_t o = 0; o < n; o++) {
+        if (a->shallow[o] == 0) continue;
+        v8a_class_info *ci = &a->classes[a->cls[o]];
+        if (ci->count++ == 0) ci->first = o;
+        ci->shallow_size += a->shallow[o];
+        if (a->distance[o] < ci->distance) ci->distance = a->distance[o];
+    }
+    for (uint32_t i = 0; i < a->class_count; i++)
+        if (a->classes[i].count == 0) a->classes[i].distance = V8A_DISTANCE_NONE;
+    return class_retained(a);
+}
+
 int v8a__classes(v8a_analysis *a)
 {
     const v8a_heap *h = a->h;
@@ -611,7 +679,9 @@ int v8a__classes(v8a_analysis *a)
     uint32_t object_sid = UINT32_MAX;
     for (uint32_t i = 0; i < h->string_count && object_sid == UINT32_MAX; i++)
         if (strcmp(h->string_data + h->string_offset[i], "Object") == 0) object_sid = i;
-    if ((rc = build_interfaces(&c, &in, object_sid)) < 0) goto done;
+    if ((rc = infer_interfaces(&c, object_sid, &a->ifaces)) < 0 ||
+        (rc = compile_interfaces(&c, &in, a->ifaces, NULL)) < 0)
+        goto done;
     if (h->location_count) {
         loc_of = v8a__malloc((size_t)n * 4 + 4);
         if (!loc_of) goto oom;
@@ -629,17 +699,7 @@ int v8a__classes(v8a_analysis *a)
         }
         a->cls[o] = (uint32_t)k;
     }
-    /* aggregates over nodes of non-zero shallow size */
-    for (uint32_t o = 0; o < n; o++) {
-        if (a->shallow[o] == 0) continue;
-        v8a_class_info *ci = &a->classes[a->cls[o]];
-        if (ci->count++ == 0) ci->first = o;
-        ci->shallow_size += a->shallow[o];
-        if (a->distance[o] < ci->distance) ci->distance = a->distance[o];
-    }
-    for (uint32_t i = 0; i < a->class_count; i++)
-        if (a->classes[i].count == 0) a->classes[i].distance = V8A_DISTANCE_NONE;
-    rc = class_retained(a);
+    rc = aggregate_classes(a);
     goto done;
 oom:
     rc = v8a__error_nomem("classes");
@@ -654,4 +714,77 @@ done:
     v8a__free(loc_of);
     v8a__free(scratch);
     return rc;
+}
+
+int v8a_analysis_apply_interfaces(v8a_analysis *a, const v8a_interfaces *defs)
+{
+    const v8a_heap *h = a->h;
+    uint32_t n = h->node_count;
+    ctx c;
+    memset(&c, 0, sizeof c);
+    c.a = a;
+    interfaces in;
+    memset(&in, 0, sizeof in);
+    uint32_t *loc_of = NULL, *scratch = NULL;
+    int rc = 0;
+    v8a__strmap_init(&c.syn);
+    v8a__strmap_init(&c.loc);
+    v8a__strmap_init(&c.loctext);
+    if (!defs) return v8a__error_set(V8A_EINVAL, "v8a_analysis_apply_interfaces: no definitions");
+    /* every public key names one class: the one DevTools' map keeps */
+    for (uint32_t i = 0; i < a->class_count; i++) {
+        const char *k = a->classes[i].key;
+        int found;
+        int64_t at = v8a__strmap_put(&c.loctext, k, strlen(k), i, &found);
+        if (at < 0) goto oom;
+        if (found && !a->classes[c.loctext.val[at]].in_summary) c.loctext.val[at] = i;
+    }
+    uint32_t object_sid = UINT32_MAX;
+    for (uint32_t i = 0; i < h->string_count && object_sid == UINT32_MAX; i++)
+        if (strcmp(h->string_data + h->string_offset[i], "Object") == 0) object_sid = i;
+    if (a->nt.object < 0 || object_sid == UINT32_MAX) return 0; /* no plain objects */
+    int64_t object_cls = interface_class(&c, "Object", &c.loctext);
+    if (object_cls < 0 || (rc = compile_interfaces(&c, &in, defs, &c.loctext)) < 0) goto oom;
+    uint32_t degree = 0;
+    for (uint32_t o = 0; o < n; o++)
+        if (h->first_edge[o + 1] - h->first_edge[o] > degree)
+            degree = h->first_edge[o + 1] - h->first_edge[o];
+    scratch = v8a__malloc((size_t)degree * 4 + 4);
+    if (!scratch) goto oom;
+    if (h->location_count) {
+        loc_of = v8a__malloc((size_t)n * 4 + 4);
+        if (!loc_of) goto oom;
+        memset(loc_of, 0xff, (size_t)n * 4 + 4);
+        for (uint32_t i = 0; i < h->location_count; i++) loc_of[h->loc_node[i]] = i;
+    }
+    for (uint32_t o = 0; o < n; o++) {
+        if (!is_plain(a, o, object_sid)) continue;
+        uint32_t ic = match_interface(&in, h, a, o, scratch);
+        int64_t k = ic != NONE ? (int64_t)ic : object_cls;
+        if (loc_of && loc_of[o] != NONE) {
+            v8a_heap_location l;
+            v8a_heap_get_location(h, loc_of[o], &l);
+            k = located(&c, (uint32_t)k, &l);
+            if (k < 0) goto oom;
+        }
+        a->cls[o] = (uint32_t)k;
+    }
+    if ((rc = aggregate_classes(a)) == 0) rc = v8a__mark_summary(a);
+    goto done;
+oom:
+    rc = v8a__error_nomem("classes");
+done:
+    interfaces_free(&in);
+    v8a__strmap_free(&c.syn);
+    v8a__strmap_free(&c.loc);
+    v8a__strmap_free(&c.loctext);
+    v8a__free(c.buf);
+    v8a__free(loc_of);
+    v8a__free(scratch);
+    return rc;
+}
+
+const v8a_interfaces *v8a_analysis_get_interfaces(const v8a_analysis *a)
+{
+    return a->ifaces;
 }

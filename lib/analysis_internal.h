@@ -24,6 +24,19 @@ typedef struct v8a__ephemerons {
     uint32_t part_count;
 } v8a__ephemerons;
 
+/* Interface definitions (DevTools' interfaceDefinitions()): a name such as
+ * "{id, user}" and the raw property names it stands for, most popular first. */
+typedef struct v8a__interface_def {
+    char *name;
+    char **props;
+    uint32_t nprops;
+} v8a__interface_def;
+
+struct v8a_interfaces {
+    v8a__interface_def *defs;
+    uint32_t count;
+};
+
 struct v8a_analysis {
     const v8a_heap *h;
     v8a_analysis_options opts;
@@ -45,6 +58,7 @@ struct v8a_analysis {
     v8a_class_info *classes; /* name and key texts are owned */
     uint32_t class_count, class_cap;
     v8a_statistics stats;
+    v8a_interfaces *ifaces; /* this snapshot's own definitions (NULL if unknown) */
 };
 
 #define V8A__ESSENTIAL(a, e) (((a)->essential[(e) >> 3] >> ((e)&7)) & 1)
@@ -58,6 +72,7 @@ int v8a__dominators(v8a_analysis *a);
 int v8a__distances(v8a_analysis *a);
 int v8a__classes(v8a_analysis *a);
 void v8a__statistics(v8a_analysis *a);
+int v8a__mark_summary(v8a_analysis *a);
 
 /* The effective name of node i: its raw name, or "Detached " + raw name for
  * a detached native. Writes into buf when it has to build it; returns the

@@ -47,6 +47,8 @@ const char v8a__schema_sql[] =
     "  count INTEGER NOT NULL, shallow_size INTEGER NOT NULL, retained_size INTEGER NOT NULL,\n"
     "  distance INTEGER NOT NULL, first_id INTEGER, in_summary INTEGER NOT NULL);\n"
     "CREATE TABLE statistics(name TEXT PRIMARY KEY NOT NULL, bytes INTEGER NOT NULL);\n"
+    "CREATE TABLE interfaces(rank INTEGER NOT NULL, pos INTEGER NOT NULL, name TEXT NOT NULL,\n"
+    "  property TEXT NOT NULL, PRIMARY KEY(rank, pos));\n"
     "CREATE VIEW nodes AS SELECT n.id AS id, n.ordinal AS ordinal, t.name AS type,\n"
     "  s.value AS name, n.self_size AS self_size, n.edge_count AS edge_count,\n"
     "  n.detachedness AS detachedness, n.trace_node_id AS trace_node_id,\n"
@@ -421,6 +423,25 @@ static void class_col(const v8a__bulk *b, sqlite3_int64 row, int col, sqlite3_co
     }
 }
 
+/* Interface definitions, one row per property: (rank, pos, name, property). */
+static int write_interfaces(writer *w, const v8a_interfaces *d)
+{
+    sqlite3_stmt *stmt = NULL;
+    int src =
+        sqlite3_prepare_v2(w->db, "INSERT INTO interfaces VALUES(?, ?, ?, ?)", -1, &stmt, NULL);
+    for (uint32_t i = 0; src == SQLITE_OK && i < d->count; i++)
+        for (uint32_t k = 0; src == SQLITE_OK && k < d->defs[i].nprops; k++) {
+            sqlite3_bind_int64(stmt, 1, i);
+            sqlite3_bind_int64(stmt, 2, k);
+            sqlite3_bind_text(stmt, 3, d->defs[i].name, -1, SQLITE_STATIC);
+            sqlite3_bind_text(stmt, 4, d->defs[i].props[k], -1, SQLITE_STATIC);
+            src = sqlite3_step(stmt);
+            if (src == SQLITE_DONE) src = sqlite3_reset(stmt);
+        }
+    sqlite3_finalize(stmt);
+    return src == SQLITE_OK ? 0 : v8a__sqlite_error(w->db, src, w->path, "write interfaces");
+}
+
 /* Per-node results as rows and arrays, the classes, the statistics. */
 static int write_analysis(writer *w, const v8a_analysis *a)
 {
@@ -460,6 +481,7 @@ static int write_analysis(writer *w, const v8a_analysis *a)
         sqlite3_finalize(stmt);
         if (src != SQLITE_OK) rc = v8a__sqlite_error(w->db, src, w->path, "write statistics");
     }
+    if (!rc && a->ifaces) rc = write_interfaces(w, a->ifaces);
     if (!rc) rc = meta_int(w, "analysed", 1);
     if (!rc) rc = write_array(w, "shallow_size", a->shallow, n, 8);
     if (!rc) rc = write_array(w, "retained_size", a->retained, n, 8);

@@ -601,6 +601,56 @@ static int load_statistics(v8a_store *s, v8a_analysis *a)
     return rc == SQLITE_DONE ? 0 : v8a__sqlite_error(s->db, rc, s->path, "read statistics");
 }
 
+int v8a_store_load_interfaces(v8a_store *s, v8a_interfaces **out)
+{
+    *out = NULL;
+    sqlite3_stmt *st = NULL;
+    v8a_interfaces *d = v8a__calloc(1, sizeof *d);
+    size_t cap = 0;
+    if (!d) return v8a__error_nomem("interfaces");
+    int rc = sqlite3_prepare_v2(
+        s->db, "SELECT rank, pos, name, property FROM interfaces ORDER BY rank, pos", -1, &st,
+        NULL);
+    if (rc == SQLITE_OK) rc = SQLITE_ROW;
+    while (rc == SQLITE_ROW && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        sqlite3_int64 rank = sqlite3_column_int64(st, 0), pos = sqlite3_column_int64(st, 1);
+        const char *name = (const char *)sqlite3_column_text(st, 2);
+        const char *prop = (const char *)sqlite3_column_text(st, 3);
+        if (!name || !prop || rank < 0 || rank > (sqlite3_int64)d->count ||
+            (rank == (sqlite3_int64)d->count) != (pos == 0) ||
+            (rank < (sqlite3_int64)d->count && pos != d->defs[rank].nprops)) {
+            sqlite3_finalize(st);
+            v8a_interfaces_free(d);
+            return v8a__error_set(
+                V8A_EFORMAT, "%s: table interfaces: rows out of order (corrupt database)", s->path);
+        }
+        if (rank == (sqlite3_int64)d->count) {
+            if (v8a__grow((void **)&d->defs, &cap, (size_t)d->count + 1, sizeof *d->defs) < 0)
+                goto oom;
+            v8a__interface_def *def = &d->defs[d->count++];
+            memset(def, 0, sizeof *def);
+            if (!(def->name = v8a__strdup(name))) goto oom;
+        }
+        v8a__interface_def *def = &d->defs[rank];
+        char **p = v8a__realloc(def->props, ((size_t)def->nprops + 1) * sizeof *p);
+        if (!p) goto oom;
+        def->props = p;
+        if (!(def->props[def->nprops] = v8a__strdup(prop))) goto oom;
+        def->nprops++;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        v8a_interfaces_free(d);
+        return v8a__sqlite_error(s->db, rc, s->path, "read interfaces");
+    }
+    *out = d;
+    return 0;
+oom:
+    sqlite3_finalize(st);
+    v8a_interfaces_free(d);
+    return v8a__error_nomem("interfaces");
+}
+
 int v8a_store_load_analysis(v8a_store *s, const v8a_heap *h, v8a_analysis **out)
 {
     char buf[16];
@@ -621,7 +671,8 @@ int v8a_store_load_analysis(v8a_store *s, const v8a_heap *h, v8a_analysis **out)
         (rc = load_array(s, "dominator", n, 4, (void **)&a->dom, 0)) < 0 ||
         (rc = load_array(s, "distance", n, 4, (void **)&a->distance, 0)) < 0 ||
         (rc = load_array(s, "class", n, 4, (void **)&a->cls, 0)) < 0 ||
-        (rc = load_classes(s, a)) < 0 || (rc = load_statistics(s, a)) < 0)
+        (rc = load_classes(s, a)) < 0 || (rc = load_statistics(s, a)) < 0 ||
+        (rc = v8a_store_load_interfaces(s, &a->ifaces)) < 0)
         goto fail;
     for (uint64_t i = 0; i < n; i++)
         if (a->dom[i] >= n || a->cls[i] >= a->class_count) {

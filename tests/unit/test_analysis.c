@@ -189,6 +189,57 @@ static void test_detached_and_hand(void)
     }
 }
 
+/* Interface definitions: applying a snapshot's own changes nothing; they
+ * survive a round trip through the database; the base of a comparison takes
+ * the current snapshot's (DevTools' Comparison view). */
+static void test_interfaces(void)
+{
+    v8a_heap *hb = NULL, *ha = NULL;
+    v8a_analysis *b = NULL, *a = NULL;
+    CU_ASSERT_EQUAL_FATAL(v8a_heap_read(&hb, fixture("app-before.heapsnapshot.gz"), NULL), 0);
+    CU_ASSERT_EQUAL_FATAL(v8a_analyze(&b, hb, NULL), 0);
+    CU_ASSERT_EQUAL_FATAL(v8a_heap_read(&ha, fixture("app-after.heapsnapshot.gz"), NULL), 0);
+    CU_ASSERT_EQUAL_FATAL(v8a_analyze(&a, ha, NULL), 0);
+    const char *hist = "{Histogram, setupObservers, installGarbageCollectionTracking, "
+                       "removeGarbageCollectionTracking, notify, loopIdleTime}";
+    const v8a_class_info *ci = find_class(b, hist);
+    CU_ASSERT_TRUE(ci && ci->count == 2);
+    const v8a_class_info *obj = find_class(b, "Object");
+    uint32_t objects = obj ? obj->count : 0;
+    uint64_t total = 0;
+    for (uint32_t c = 0; c < v8a_analysis_class_count(b); c++)
+        total += v8a_analysis_get_class(b, c)->count;
+
+    CU_ASSERT_EQUAL(v8a_analysis_apply_interfaces(b, v8a_analysis_get_interfaces(b)), 0);
+    ci = find_class(b, hist);
+    CU_ASSERT_TRUE(ci && ci->count == 2);
+
+    /* through the database */
+    char db[512];
+    snprintf(db, sizeof db, "%s/ifaces.v8adb", test_tmpdir());
+    CU_ASSERT_EQUAL_FATAL(v8a_store_write_heap(ha, db, NULL), 0);
+    v8a_store *s = NULL;
+    v8a_interfaces *defs = NULL;
+    CU_ASSERT_EQUAL_FATAL(v8a_store_open(&s, db), 0);
+    CU_ASSERT_EQUAL(v8a_store_load_interfaces(s, &defs), 0);
+    v8a_store_close(s);
+
+    CU_ASSERT_EQUAL(v8a_analysis_apply_interfaces(b, defs), 0);
+    ci = find_class(b, hist);
+    CU_ASSERT_TRUE(!ci || ci->count == 0);
+    obj = find_class(b, "Object");
+    CU_ASSERT_TRUE(obj && obj->count > objects);
+    uint64_t total2 = 0;
+    for (uint32_t c = 0; c < v8a_analysis_class_count(b); c++)
+        total2 += v8a_analysis_get_class(b, c)->count;
+    CU_ASSERT_EQUAL(total2, total);
+    v8a_interfaces_free(defs);
+    v8a_analysis_free(a);
+    v8a_analysis_free(b);
+    v8a_heap_free(ha);
+    v8a_heap_free(hb);
+}
+
 void suite_analysis(CU_pSuite s)
 {
     ADD(s, test_mock_a);
@@ -196,4 +247,5 @@ void suite_analysis(CU_pSuite s)
     ADD(s, test_devtools_values);
     ADD(s, test_raw_sizes);
     ADD(s, test_detached_and_hand);
+    ADD(s, test_interfaces);
 }

@@ -85,6 +85,21 @@ typedef struct v8a_statistics {
 
 void v8a_analysis_get_statistics(const v8a_analysis *a, v8a_statistics *out);
 
+/* Interface definitions: the names DevTools gives plain objects ("{a, b}")
+ * with the property names each stands for, inferred per snapshot. */
+typedef struct v8a_interfaces v8a_interfaces;
+
+/* The snapshot's own definitions; borrowed, NULL when unknown. */
+const v8a_interfaces *v8a_analysis_get_interfaces(const v8a_analysis *a);
+
+/* DevTools' applyInterfaceDefinitions, as its Comparison view does to the
+ * base snapshot: plain objects are renamed after defs (which may come from
+ * another snapshot), and the class aggregates are recomputed. Other nodes
+ * keep their classes. Fails with V8A_ENOMEM (a is then unusable). */
+int v8a_analysis_apply_interfaces(v8a_analysis *a, const v8a_interfaces *defs);
+
+void v8a_interfaces_free(v8a_interfaces *d);
+
 #ifdef __cplusplus
 }
 #endif

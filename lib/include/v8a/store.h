@@ -21,7 +21,7 @@ typedef struct v8a_store v8a_store;
 typedef struct sqlite3 sqlite3;
 
 /* The schema version this library writes and reads (PRAGMA user_version). */
-#define V8A_SCHEMA_VERSION 2
+#define V8A_SCHEMA_VERSION 3
 /* PRAGMA application_id of v8a databases: "V8A1". */
 #define V8A_APPLICATION_ID 0x56384131
 
@@ -85,6 +85,11 @@ int v8a_store_load_heap(v8a_store *s, v8a_heap **out);
  * the same store). *out is the caller's, freed with v8a_analysis_free(); h
  * must outlive it. V8A_ENOTFOUND when the database holds no analysis. */
 int v8a_store_load_analysis(v8a_store *s, const v8a_heap *h, v8a_analysis **out);
+
+/* The interface definitions stored with the analysis, without loading the
+ * heap (what heapdiff applies to the base snapshot). *out is the caller's,
+ * freed with v8a_interfaces_free(); empty when the snapshot has none. */
+int v8a_store_load_interfaces(v8a_store *s, v8a_interfaces **out);
 
 /* 1 if the file at path starts with the SQLite header, 0 if not, or an error. */
 int v8a_is_database(const char *path);
