@@ -601,6 +601,33 @@ static int load_statistics(v8a_store *s, v8a_analysis *a)
     return rc == SQLITE_DONE ? 0 : v8a__sqlite_error(s->db, rc, s->path, "read statistics");
 }
 
+int v8a_store_node_ids(v8a_store *s, uint64_t **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *st = NULL;
+    uint64_t *ids = NULL;
+    size_t cap = 0, k = 0;
+    int rc = sqlite3_prepare_v2(s->db, "SELECT id FROM node_rows ORDER BY id", -1, &st, NULL);
+    if (rc == SQLITE_OK) rc = SQLITE_ROW;
+    while (rc == SQLITE_ROW && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (v8a__grow((void **)&ids, &cap, k + 1, sizeof *ids) < 0) {
+            sqlite3_finalize(st);
+            v8a__free(ids);
+            return v8a__error_nomem("node ids");
+        }
+        ids[k++] = (uint64_t)sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        v8a__free(ids);
+        return v8a__sqlite_error(s->db, rc, s->path, "read node ids");
+    }
+    *out = ids;
+    *n = k;
+    return 0;
+}
+
 int v8a_store_load_interfaces(v8a_store *s, v8a_interfaces **out)
 {
     *out = NULL;

@@ -4,44 +4,7 @@
 set -u
 HS=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 FX=$(cd "$2" && pwd)
-T=$(mktemp -d "${TMPDIR:-/tmp}/v8a-cli-XXXXXX")
-trap 'rm -rf "$T"' EXIT
-export XDG_CACHE_HOME=$T/cache
-fails=0 count=0
-
-# run NAME WANT_RC CMD...: runs CMD, keeps stdout in $T/out, stderr in $T/err
-run() {
-    local name=$1 want=$2
-    shift 2
-    count=$((count + 1))
-    "$@" >"$T/out" 2>"$T/err"
-    local rc=$?
-    if [ "$rc" != "$want" ]; then
-        echo "FAIL $name: exit $rc, wanted $want"
-        sed 's/^/  stderr: /' "$T/err" | head -5
-        fails=$((fails + 1))
-        return 1
-    fi
-    return 0
-}
-
-# same NAME FILE EXPECTED-TEXT: FILE holds exactly the expected text
-same() {
-    if ! diff -u <(printf '%s\n' "$3") "$2" >"$T/diff"; then
-        echo "FAIL $1: output differs"
-        sed 's/^/  /' "$T/diff" | head -20
-        fails=$((fails + 1))
-    fi
-}
-
-# has NAME FILE PATTERN: grep -q
-has() {
-    if ! grep -q -- "$3" "$2"; then
-        echo "FAIL $1: no '$3' in output"
-        head -5 "$2" | sed 's/^/  /'
-        fails=$((fails + 1))
-    fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # ---- usage ----
 run help 0 "$HS" --help && has help "$T/out" "Usage: heapsnap COMMAND"
@@ -187,5 +150,4 @@ run out-dev-full 2 "$HS" info -o /dev/full hand/six-fields.heapsnapshot && has o
 run out-no-dir 2 "$HS" info -o "$T/no/such/dir/x.txt" hand/six-fields.heapsnapshot
 run import-no-dir 2 "$HS" import hand/six-fields.heapsnapshot -o "$T/no/such/x.v8adb"
 
-echo "$((count - fails)) of $count checks passed"
-[ "$fails" = 0 ]
+finish

@@ -184,9 +184,16 @@ static void render(sbuf *b, const cell *c, cli_col_kind kind, int human, int mar
     case CELL_TEXT: sb_escaped(b, c->v.t.s, c->v.t.n, markdown); return;
     case CELL_FLOAT: snprintf(num, sizeof num, "%.6g", c->v.d); break;
     case CELL_INT:
-        if (human && kind == CLI_COL_BYTES && c->v.i >= 0)
+        if (human && kind == CLI_COL_BYTES && c->v.i >= 0) {
             cli_human_bytes(num, sizeof num, (uint64_t)c->v.i);
-        else
+        } else if (human && kind == CLI_COL_DELTA_BYTES) {
+            num[0] = c->v.i < 0 ? '-' : c->v.i > 0 ? '+' : ' ';
+            uint64_t m = c->v.i < 0 ? 0 - (uint64_t)c->v.i : (uint64_t)c->v.i;
+            cli_human_bytes(num + 1, sizeof num - 1, m);
+            if (c->v.i == 0) memmove(num, num + 1, strlen(num));
+        } else if (human && kind == CLI_COL_DELTA && c->v.i != 0) {
+            snprintf(num, sizeof num, "%+lld", (long long)c->v.i);
+        } else
             snprintf(num, sizeof num, "%lld", (long long)c->v.i);
         break;
     case CELL_UINT:

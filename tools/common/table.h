@@ -15,7 +15,16 @@
 #include <stdint.h>
 #include <stdio.h>
 
-typedef enum { CLI_COL_TEXT, CLI_COL_INT, CLI_COL_BYTES, CLI_COL_FLOAT } cli_col_kind;
+/* Column kinds; the DELTA kinds print a sign in text and Markdown ("+12",
+ * "-1.5 KiB") and plain numbers elsewhere. */
+typedef enum {
+    CLI_COL_TEXT,
+    CLI_COL_INT,
+    CLI_COL_BYTES,
+    CLI_COL_FLOAT,
+    CLI_COL_DELTA,
+    CLI_COL_DELTA_BYTES
+} cli_col_kind;
 
 typedef struct cli_table cli_table;
 

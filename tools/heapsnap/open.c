@@ -3,6 +3,7 @@
 #include "heapsnap.h"
 
 #include <cli.h>
+#include <snapshot.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,34 +11,12 @@
 
 int hs_open(const char *path, int no_cache, v8a_store **out)
 {
-    v8a_open_options o;
-    v8a_open_options_init(&o);
-    o.no_cache = no_cache;
-    o.import.progress = cli_progress;
-    int rc = v8a_store_open_input(out, path, &o);
-    cli_progress_done();
-    return rc < 0 ? cli_fail() : 0;
+    return cli_snapshot_open(path, no_cache, 0, out) < 0 ? cli_fail() : 0;
 }
 
 int hs_load(v8a_store *s, v8a_heap **h, v8a_analysis **a)
 {
-    *h = NULL;
-    if (a) *a = NULL;
-    if (v8a_store_load_heap(s, h) < 0) return cli_fail();
-    if (!a) return 0;
-    int rc = v8a_store_load_analysis(s, *h, a);
-    if (rc == V8A_ENOTFOUND) {
-        /* a database without analysis: compute it now */
-        v8a_analysis_options ao;
-        v8a_analysis_options_init(&ao);
-        rc = v8a_analyze(a, *h, &ao);
-    }
-    if (rc < 0) {
-        v8a_heap_free(*h);
-        *h = NULL;
-        return cli_fail();
-    }
-    return 0;
+    return cli_snapshot_load(s, h, a) < 0 ? cli_fail() : 0;
 }
 
 int hs_open_loaded(const char *path, int no_cache, hs_loaded *l)

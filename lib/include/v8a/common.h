@@ -41,6 +41,9 @@ const v8a_error *v8a_error_last(void);
 /* Forgets the last error of this thread. */
 void v8a_error_clear(void);
 
+/* Frees an array the library handed out (documented where it does). */
+void v8a_free(void *p);
+
 /* The library's version, "MAJOR.MINOR.PATCH". Static storage. */
 const char *v8a_version(void);
 

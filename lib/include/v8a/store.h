@@ -91,6 +91,10 @@ int v8a_store_load_analysis(v8a_store *s, const v8a_heap *h, v8a_analysis **out)
  * freed with v8a_interfaces_free(); empty when the snapshot has none. */
 int v8a_store_load_interfaces(v8a_store *s, v8a_interfaces **out);
 
+/* Every node id of the snapshot, ascending, without loading the heap.
+ * *out is the caller's, freed with v8a_free(). */
+int v8a_store_node_ids(v8a_store *s, uint64_t **out, size_t *n);
+
 /* 1 if the file at path starts with the SQLite header, 0 if not, or an error. */
 int v8a_is_database(const char *path);
 

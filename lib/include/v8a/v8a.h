@@ -9,6 +9,8 @@
 
 #include <v8a/analysis.h>
 #include <v8a/common.h>
+#include <v8a/diff.h>
+#include <v8a/gate.h>
 #include <v8a/heap.h>
 #include <v8a/paths.h>
 #include <v8a/profile.h>
