@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # demo.sh - the main job on the sample artifacts in tests/fixtures: install
-# dependencies, build, then analyse the shipped snapshots into out/.
+# dependencies, build, then analyse the shipped snapshots into out/: the
+# heapdiff report (text, Markdown, HTML), the Summary, the leak's retainers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
@@ -17,13 +18,12 @@ echo
 echo "== heapsnap info out/app-after.v8adb"
 "$HS" info out/app-after.v8adb
 echo
-echo "== the classes that grew between the two snapshots (by count)"
-"$HS" sql out/app-after.v8adb "ATTACH 'out/app-before.v8adb' AS b;
-  SELECT a.name AS class, a.n AS after, coalesce(bb.n, 0) AS before, a.n - coalesce(bb.n, 0) AS delta
-  FROM (SELECT name, count(*) n FROM nodes WHERE type = 'object' GROUP BY name) a
-  LEFT JOIN (SELECT s.value AS name, count(*) n FROM b.node_rows r
-             JOIN b.strings s ON s.sid = r.name_sid WHERE r.type_code = 3 GROUP BY s.value) bb
-  ON bb.name = a.name ORDER BY delta DESC LIMIT 8"
+echo "== heapdiff: what grew between the two snapshots, and what keeps it alive"
+HD=$BUILD/tools/heapdiff
+"$HD" out/app-before.v8adb out/app-after.v8adb --top 12 --growth 2 \
+    --fail-on 'class:LeakRecord.count>+1000' --fail-on 'total>+50MB' || true
+"$HD" out/app-before.v8adb out/app-after.v8adb -f markdown -o out/heapdiff.md
+"$HD" out/app-before.v8adb out/app-after.v8adb -f html -o out/heapdiff.html
 echo
 echo "== heapsnap summary out/app-after.v8adb --top 10 (DevTools' Summary view)"
 "$HS" summary out/app-after.v8adb --top 10
@@ -31,4 +31,5 @@ echo
 echo "== what keeps the LeakRecord objects alive"
 "$HS" retainers out/app-after.v8adb --class '^LeakRecord$'
 echo
-echo "Databases written to out/; try: $HS dominators out/app-after.v8adb"
+echo "Written to out/: the databases, heapdiff.md (a pull-request comment) and heapdiff.html."
+echo "Try: $HS dominators out/app-after.v8adb"
