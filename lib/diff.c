@@ -96,25 +96,34 @@ int v8a_diff_side_new(v8a_diff_side **out, const v8a_heap *h, const v8a_analysis
         sc->retained = ci->retained_size;
         map[c] = s->nclasses++;
     }
-    size_t n = 0;
-    for (uint32_t o = 0; o < h->node_count; o++)
-        if (v8a_analysis_shallow_size(a, o) > 0 && map[v8a_analysis_class(a, o)] != UINT32_MAX) n++;
-    s->e = v8a__malloc(n * sizeof *s->e + sizeof *s->e);
-    if (!s->e) goto oom;
+    /* a counting sort by class over the nodes in id order: (class, id) order
+     * in linear time */
+    size_t *at = v8a__calloc((size_t)s->nclasses + 1, sizeof *at);
+    if (!at) goto oom;
     for (uint32_t o = 0; o < h->node_count; o++) {
+        uint32_t c = map[v8a_analysis_class(a, o)];
+        if (c != UINT32_MAX && v8a_analysis_shallow_size(a, o) > 0) at[c + 1]++;
+    }
+    for (uint32_t c = 0; c < s->nclasses; c++) {
+        at[c + 1] += at[c];
+        s->classes[c].first = at[c];
+        s->classes[c].end = at[c + 1];
+    }
+    s->n = at[s->nclasses];
+    s->e = v8a__malloc(s->n * sizeof *s->e + sizeof *s->e);
+    if (!s->e) {
+        v8a__free(at);
+        goto oom;
+    }
+    for (uint32_t k = 0; k < h->node_count; k++) {
+        uint32_t o = h->id_order ? h->id_order[k] : k;
         uint64_t sz = v8a_analysis_shallow_size(a, o);
         uint32_t c = map[v8a_analysis_class(a, o)];
         if (sz == 0 || c == UINT32_MAX) continue;
-        s->e[s->n++] = (entry){h->node_id[o], sz, c, o};
+        s->e[at[c]++] = (entry){h->node_id[o], sz, c, o};
     }
-    qsort(s->e, s->n, sizeof *s->e, cmp_entry);
-    for (size_t i = 0; i < s->n;) {
-        size_t j = i;
-        while (j < s->n && s->e[j].cls == s->e[i].cls) j++;
-        s->classes[s->e[i].cls].first = i;
-        s->classes[s->e[i].cls].end = j;
-        i = j;
-    }
+    v8a__free(at);
+    if (!h->id_order) qsort(s->e, s->n, sizeof *s->e, cmp_entry);
     v8a__free(map);
     *out = s;
     return 0;
