@@ -205,6 +205,17 @@ oom:
     return v8a__error_nomem("paths");
 }
 
+int v8a_foreach_retainer(v8a_analysis *a, uint32_t t,
+                         int (*fn)(void *payload, uint32_t from, uint32_t edge), void *payload)
+{
+    int rc = ensure_graph(a);
+    if (rc < 0) return rc;
+    if (t >= a->h->node_count) return v8a__error_set(V8A_EINVAL, "no node ordinal %u", t);
+    for (uint32_t k = a->g.rev_first[t]; k < a->g.rev_first[t + 1]; k++)
+        if ((rc = fn(payload, a->g.rev_src[k], a->g.rev_edge[k])) != 0) return rc;
+    return 0;
+}
+
 void v8a_edge_label(const v8a_analysis *a, uint32_t e, char *buf, size_t cap)
 {
     const v8a_heap *h = a->h;

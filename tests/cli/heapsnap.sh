@@ -145,6 +145,53 @@ run missing-file 2 "$HS" import nonexistent.heapsnapshot -o "$T/x.v8adb" &&
     same missing-file "$T/err" "heapsnap import: nonexistent.heapsnapshot: No such file or directory"
 run bad-db 2 "$HS" sql bad/not-json.heapsnapshot "SELECT 1"
 
+# ---- show: one object ----
+run show 0 "$HS" show app-after.heapsnapshot.gz @50981 --limit 2 && same show "$T/out" "id:            50981
+class:         Map
+type:          object
+name:          Map
+shallow_size:  7.1 KiB
+retained_size: 12.5 MiB
+distance:      2
+detached:      no
+dominator:     global @6049
+location:      -
+value:         -
+
+Holds (3 edges, by retained size)
+depth  edge        class        id  shallow_size  retained_size  value
+    1  <table>     (array)  111665           0 B       12.5 MiB  -
+    1  .__proto__  Map       43843         144 B          144 B  -
+
+Held by (2 retainers, nearest to the roots first)
+edge        class        id  distance  retained_size  weak
+.blobCache  global     6049         1       18.1 MiB  
+<value>     (system)  51271         3           32 B  
+
+Dominators, up to the root
+class          id  retained_size
+global       6049       18.1 MiB
+(synthetic)     1       18.6 MiB"
+run show-tree 0 "$HS" show app-after.heapsnapshot.gz @50981 --limit 3 --depth 2 -f csv &&
+    has show-tree "$T/out" '^2,  <132>,Buffer,125433,96,65720,'
+run show-cycle 0 "$HS" show app-after.heapsnapshot.gz @77041 --depth 3 --limit 3 -f csv &&
+    has show-cycle "$T/out" '^3,    ::LeakRecord (cycle),Function,75193,88,1984,LeakRecord'
+run show-record 0 "$HS" show app-after.heapsnapshot.gz @77073 --limit 1 &&
+    has show-record "$T/out" "^location:      script 82, line 50, column 14$"
+run show-string 0 "$HS" show app-after.heapsnapshot.gz @6215 --limit 1 &&
+    has show-string "$T/out" '^value:         "// app-leak.js - fixture generator' && has show-string-name "$T/out" '^name:          -$'
+run show-json 0 "$HS" show app-after.heapsnapshot.gz 50981 -f json --limit 1 &&
+    has show-json "$T/out" '"dominator_id": 6049' && has show-json-weak "$T/out" '"weak": false'
+run show-markdown 0 "$HS" show app-after.heapsnapshot.gz @50981 -f markdown --limit 1 &&
+    has show-markdown "$T/out" '^## Map @50981$'
+run show-missing 2 "$HS" show app-after.heapsnapshot.gz @999999999 &&
+    same show-missing "$T/err" "heapsnap show: app-after.heapsnapshot.gz: no node @999999999"
+run show-no-id 2 "$HS" show app-after.heapsnapshot.gz && same show-no-id "$T/err" "heapsnap show: missing @ID
+Try 'heapsnap show --help'."
+run show-bad-id 2 "$HS" show app-after.heapsnapshot.gz @-1 && same show-bad-id "$T/err" "heapsnap show: '@-1' is not a node id (@123)
+Try 'heapsnap show --help'."
+run show-bad-depth 2 "$HS" show app-after.heapsnapshot.gz @1 --depth 0
+
 # ---- output failures leave nothing ----
 run out-dev-full 2 "$HS" info -o /dev/full hand/six-fields.heapsnapshot && has out-dev-full "$T/err" "write error"
 run out-no-dir 2 "$HS" info -o "$T/no/such/dir/x.txt" hand/six-fields.heapsnapshot

@@ -150,13 +150,8 @@ int cmd_retainers(int argc, char **argv)
     if (i < 0) return CLI_TROUBLE;
     const char *idarg = i + 1 < argc ? argv[i + 1] : NULL;
     if (!idarg == !pattern) return cli_usage_error("give either @ID or --class REGEX");
-    unsigned long long id = 0;
-    if (idarg) {
-        char *end;
-        const char *p = idarg[0] == '@' ? idarg + 1 : idarg;
-        id = strtoull(p, &end, 10);
-        if (!*p || *end) return cli_usage_error("'%s' is not a node id (@123)", idarg);
-    }
+    uint64_t id = 0;
+    if (idarg && hs_parse_id(idarg, &id)) return CLI_TROUBLE;
     v8a_regex *re = NULL;
     if (pattern && v8a_regex_new(&re, pattern, "--class") < 0) {
         cli_error("%s", v8a_error_last()->message);
@@ -172,7 +167,7 @@ int cmd_retainers(int argc, char **argv)
     if (!rc && idarg) {
         uint32_t o = v8a_heap_find_id(h, id);
         if (o == UINT32_MAX)
-            rc = cli_error("%s: no node @%llu", argv[i], id);
+            rc = cli_error("%s: no node @%llu", argv[i], (unsigned long long)id);
         else
             rc = one_object(h, a, o, k, depth, t);
     } else if (!rc) {

@@ -12,6 +12,7 @@ int cmd_stats(int argc, char **argv);
 int cmd_dominators(int argc, char **argv);
 int cmd_retainers(int argc, char **argv);
 int cmd_strings(int argc, char **argv);
+int cmd_show(int argc, char **argv);
 
 #include <cli.h>
 
@@ -31,6 +32,9 @@ int hs_common_option(int c, const char *arg, hs_args *a, const char *usage, cons
 /* Checks the operands after the options: at least min, at most max.
  * Returns the index of the first, or -1 after a usage error. */
 int hs_operands(int argc, char **argv, int min, int max, const char *missing);
+
+/* Parses "@123" (or "123") into a node id; usage error on anything else. */
+int hs_parse_id(const char *arg, uint64_t *id);
 
 /* Opens a snapshot or database (cli_fail on error: returns CLI_TROUBLE). */
 int hs_open(const char *path, int no_cache, v8a_store **out);

@@ -22,6 +22,7 @@ static const command commands[] = {
     {"summary", cmd_summary, "DevTools' Summary: objects, shallow and retained size per class"},
     {"dominators", cmd_dominators, "the objects that retain the most, with what they hold"},
     {"retainers", cmd_retainers, "what keeps an object or a class alive: retainer paths"},
+    {"show", cmd_show, "one object: what it holds, who holds it, its dominators"},
     {"stats", cmd_stats, "DevTools' statistics: V8 heap, native, code, strings, arrays"},
     {"strings", cmd_strings, "duplicated strings, by bytes wasted"},
     {"sql", cmd_sql, "run SQL on a snapshot's database"},

@@ -4,6 +4,7 @@
 
 #include <cli.h>
 #include <snapshot.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,4 +90,16 @@ int hs_operands(int argc, char **argv, int min, int max, const char *missing)
         return -1;
     }
     return i;
+}
+
+int hs_parse_id(const char *arg, uint64_t *id)
+{
+    const char *p = arg[0] == '@' ? arg + 1 : arg;
+    char *end;
+    if (*p < '0' || *p > '9') return cli_usage_error("'%s' is not a node id (@123)", arg);
+    errno = 0;
+    unsigned long long v = strtoull(p, &end, 10);
+    if (*end || errno) return cli_usage_error("'%s' is not a node id (@123)", arg);
+    *id = v;
+    return 0;
 }

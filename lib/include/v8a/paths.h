@@ -37,6 +37,13 @@ void v8a_paths_free(v8a_path *paths, size_t n);
  * into buf (cap bytes). */
 void v8a_edge_label(const v8a_analysis *a, uint32_t edge, char *buf, size_t cap);
 
+/* Calls fn(payload, from, edge) for each edge that points at node t (its
+ * retainers: the retaining node's ordinal and the edge), in DevTools' order,
+ * weak edges included; stops early when fn returns non-zero. Builds the
+ * retainer index on first use. Returns 0, V8A_ENOMEM, or what fn returned. */
+int v8a_foreach_retainer(v8a_analysis *a, uint32_t t,
+                         int (*fn)(void *payload, uint32_t from, uint32_t edge), void *payload);
+
 /* A group of objects retained along paths of one signature. */
 typedef struct v8a_path_group {
     char *signature;   /* "global.leaked[] > Map.table[] > LeakRecord" style */
