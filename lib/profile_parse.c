@@ -121,6 +121,7 @@ struct v8a__prof_parser {
     size_t sp, stack_cap;
     int ctx;
     int pending;
+    int last_key; /* the key of the value being read, for messages */
     uint64_t skip_depth;
     uint64_t root_seen; /* keys of the top-level object */
     uint64_t prof_seen; /* keys of a cpuProfile object */
@@ -280,7 +281,7 @@ static int get_int(v8a__prof_parser *r, const char *s, size_t len, int64_t lo, i
     char q[64];
     if (rc == 0 && *out >= lo && *out <= hi) return 1;
     v8a__error_quote(q, sizeof q, s, len, 40);
-    const char *k = r->pending > K_SKIP ? key_text[r->pending] : NULL;
+    const char *k = r->last_key > K_SKIP ? key_text[r->last_key] : NULL;
     if (r->ctx == C_INTS) k = key_text[r->ints_target];
     if (rc == -1)
         return fail_at(r, V8A_EFORMAT, pos_now(r) - len, "expected an integer in \"%s\", found %s",
@@ -304,7 +305,7 @@ static int get_double(v8a__prof_parser *r, const char *s, size_t len, double *ou
     }
     v8a__error_quote(q, sizeof q, s, len, 40);
     return fail_at(r, V8A_EFORMAT, pos_now(r) - len, "number %s out of range in \"%s\"", q,
-                   r->pending > K_SKIP ? key_text[r->pending] : "?");
+                   r->last_key > K_SKIP ? key_text[r->last_key] : "?");
 }
 
 /* ---- stacks ---- */
@@ -312,7 +313,7 @@ static int get_double(v8a__prof_parser *r, const char *s, size_t len, double *ou
 static int push(v8a__prof_parser *r, int c)
 {
     if (r->sp == r->stack_cap) {
-        if (r->sp >= V8A__PROF_MAX_DEPTH + 64)
+        if (r->sp >= 2 * (size_t)V8A__PROF_MAX_DEPTH + 64)
             return FAIL(r, "nesting deeper than %u levels", V8A__PROF_MAX_DEPTH);
         if (v8a__grow((void **)&r->stack, &r->stack_cap, r->sp + 1, 1) < 0)
             return nomem(r, "parser stack");
@@ -337,6 +338,7 @@ static int start_skip(v8a__prof_parser *r)
 static int take(v8a__prof_parser *r)
 {
     int k = r->pending;
+    r->last_key = k;
     r->pending = K_NONE;
     return k;
 }
@@ -437,9 +439,9 @@ static int node_start(v8a__prof_parser *r, uint32_t parent_idx)
 {
     v8a__prof *b = r->b;
     if (!room(r, (void **)&b->rn, &b->rn_cap, b->nrn, sizeof *b->rn, "nodes")) return 0;
+    if (r->nsp >= V8A__PROF_MAX_DEPTH)
+        return FAIL(r, "the node tree is nested deeper than %u levels", V8A__PROF_MAX_DEPTH);
     if (r->nsp == r->nodes_cap) {
-        if (r->nsp >= V8A__PROF_MAX_DEPTH)
-            return FAIL(r, "the node tree is nested deeper than %u levels", V8A__PROF_MAX_DEPTH);
         if (v8a__grow((void **)&r->nodes, &r->nodes_cap, r->nsp + 1, sizeof *r->nodes) < 0)
             return nomem(r, "node stack");
     }
