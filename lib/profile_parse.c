@@ -146,6 +146,9 @@ struct v8a__prof_parser {
     int (*tick_fn)(void *payload, uint64_t offset);
     void *tick_payload;
 
+    void *early[8]; /* what yajl_alloc got before a failure (freed then) */
+    int nearly, in_alloc;
+
     char *sbuf; /* decoded strings */
     size_t sbuf_cap;
     uint32_t countdown;
@@ -192,15 +195,19 @@ static void yfail(v8a__prof_parser *r)
 
 static void *y_malloc(void *ctx, size_t n)
 {
+    v8a__prof_parser *r = ctx;
     void *p = n > MAX_TOKEN ? NULL : v8a__malloc(n);
     if (!p) yfail(ctx);
+    if (r->in_alloc && r->nearly < 8) r->early[r->nearly++] = p;
     return p;
 }
 
 static void *y_realloc(void *ctx, void *old, size_t n)
 {
+    v8a__prof_parser *r = ctx;
     void *p = n > MAX_TOKEN ? NULL : v8a__realloc(old, n);
     if (!p) yfail(ctx);
+    if (r->in_alloc && !old && r->nearly < 8) r->early[r->nearly++] = p;
     return p;
 }
 
@@ -1168,11 +1175,17 @@ int v8a__prof_parser_new(v8a__prof_parser **out, v8a__prof *b)
     yajl_alloc_funcs af = {y_malloc, y_realloc, y_free, r};
     jmp_buf jb;
     r->jb = &jb;
+    r->in_alloc = 1;
     if (setjmp(jb)) {
+        for (int i = r->nearly; i-- > 0;) v8a__free(r->early[i]);
         v8a__free(r);
         return v8a__error_nomem("parser");
     }
     r->y = yajl_alloc(&callbacks, &af, r);
+    /* yajl allocates its lexer on the first parse call and leaks it when a
+     * later allocation there fails: make that happen here, tracked */
+    if (r->y) yajl_parse(r->y, (const unsigned char *)"", 0);
+    r->in_alloc = 0;
     r->jb = NULL;
     if (!r->y) {
         v8a__free(r);
