@@ -25,6 +25,7 @@ static const suite_def suites[] = {
     {"regex", suite_regex},
     {"analysis", suite_analysis},
     {"diff", suite_diff},
+    {"profile", suite_profile},
 };
 
 int main(int argc, char **argv)
