@@ -18,6 +18,7 @@ typedef struct {
 
 static const command commands[] = {
     {"info", cmd_info, "duration, samples, interval, idle/GC shares and anomalies of a profile"},
+    {"import", cmd_import, "a profile into a SQLite database every flame command accepts"},
     {"render", cmd_render, "a flame graph, flame chart or icicle as SVG, PNG or PDF"},
     {NULL, NULL, NULL},
 };

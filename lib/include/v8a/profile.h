@@ -128,6 +128,19 @@ typedef struct v8a_profile {
     int64_t duration_us;   /* sum of sample_duration (CPU profiles) */
 
     v8a_profile_anomalies anomalies;
+
+    /* Added by the reader (fields after this line are newer than the
+     * original contract). Chrome traces: the thread the profile belongs to
+     * (pid, tid, thread_name string ordinal; 0 when unnamed) and how many
+     * profiles the trace held. Other formats: all 0, nthreads 1. */
+    int64_t pid, tid;
+    uint32_t thread_name;
+    uint32_t nthreads;
+    uint32_t max_depth; /* the largest nodes[i].depth */
+    /* Heap profiles: samples whose nodeId is not in the tree (V8 writes
+     * some); they are left out of the samples above. Always 0 for CPU
+     * profiles, where such a sample is an error. */
+    uint64_t orphan_samples;
 } v8a_profile;
 
 /* How to read. Zero-initialise, then set what you need. */
@@ -137,6 +150,9 @@ typedef struct v8a_profile_options {
     const char *thread;
     v8a_progress_cb progress;
     void *progress_payload;
+    /* Testing and pipes: feed the parser in chunks of this many bytes
+     * instead of mapping a regular file (0: map when possible, else 1 MiB). */
+    size_t chunk_size;
 } v8a_profile_options;
 
 /* Reads a .cpuprofile (CDP or legacy), a Chrome trace or a .heapprofile,
@@ -150,6 +166,37 @@ int v8a_profile_read_buffer(const void *data, size_t len, const char *name,
                             const v8a_profile_options *opt, v8a_profile **out);
 
 void v8a_profile_free(v8a_profile *p);
+
+/* Name of a format ("cpuprofile", "legacy", "trace", "heapprofile") and of
+ * a category ("app", "package", "core", "native", "gc", "idle", "program",
+ * "root"); static strings, "?" when out of range. */
+const char *v8a_profile_format_name(v8a_profile_format f);
+const char *v8a_frame_category_name(v8a_frame_category c);
+
+/* Classifies a frame by its (display) name and url as docs/formats.md
+ * describes. When the category is V8A_CAT_PACKAGE, *pkg and *pkg_len give
+ * the package name inside url (may be NULL). */
+v8a_frame_category v8a_profile_classify(const char *name, const char *url, const char **pkg,
+                                        size_t *pkg_len);
+
+/* Profile databases: a SQLite file with its own application_id ("V8AP")
+ * and schema version (docs/schema.md, "Profile databases"). */
+#define V8A_PROFILE_APPLICATION_ID 0x56384150
+#define V8A_PROFILE_SCHEMA_VERSION 1
+
+/* Writes p to db_path through a temporary file renamed into place, so a
+ * failure leaves db_path as it was. `source` (may be NULL) is recorded in
+ * the meta table. Returns 0 or V8A_EIO / V8A_ENOMEM. */
+int v8a_profile_store(const v8a_profile *p, const char *db_path, const char *source);
+
+/* Reads a profile database written by v8a_profile_store. Returns 0, or
+ * V8A_EFORMAT (not a profile database), V8A_EUNSUPPORTED (other schema
+ * version), V8A_EIO; *out is NULL on failure and the caller's otherwise. */
+int v8a_profile_load(const char *db_path, v8a_profile **out);
+
+/* Opens either: a profile database (by its content) or a raw profile.
+ * Same contract as v8a_profile_read. */
+int v8a_profile_open(const char *path, const v8a_profile_options *opt, v8a_profile **out);
 
 /* The string with ordinal `s` ("" when out of range). */
 const char *v8a_profile_string(const v8a_profile *p, uint32_t s);

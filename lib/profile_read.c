@@ -1,0 +1,331 @@
+/* profile_read.c - reading a profile from a file or buffer: input, feeding, interning.
+ *
+ * A regular uncompressed file is mapped and fed to the parser whole, so no
+ * token spans two yajl calls and byte offsets are absolute; pages behind the
+ * parse are dropped as it advances. Gzip, pipes and buffers read in chunks
+ * (tests force this with options.chunk_size) are cut after the last
+ * structural character outside a string and the rest carried over, so a
+ * token never spans feeds there either and the result does not depend on
+ * the chunk size (the same discipline as heap.c).
+ *
+ * This file also holds the builder's interning: strings (ordinal 0 is "")
+ * and frames deduplicated by (name, url, line, column), each classified once
+ * when first seen (v8a_profile_classify, rules in docs/formats.md).
+ */
+#include "alloc.h"
+#include "error.h"
+#include "input.h"
+#include "profile_internal.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#define DEFAULT_CHUNK (1u << 20)
+#define MAX_CARRY     ((size_t)1 << 30) /* longest token carried between feeds */
+#define RELEASE_STEP  (4u << 20)
+
+/* ---- builder basics ---- */
+
+void v8a__prof_init(v8a__prof *b, const char *name)
+{
+    memset(b, 0, sizeof *b);
+    b->name = name;
+    v8a__strmap_init(&b->strings);
+    v8a__strmap_init(&b->frame_map);
+}
+
+void v8a__prof_free(v8a__prof *b)
+{
+    v8a__strmap_free(&b->strings);
+    v8a__strmap_free(&b->frame_map);
+    void *arrays[] = {b->frames,  b->rn,         b->kids,  b->ticks,  b->samples, b->deltas,
+                      b->hs_size, b->hs_ordinal, b->tprof, b->chunks, b->threads};
+    for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++) v8a__free(arrays[i]);
+    memset(b, 0, sizeof *b);
+}
+
+int64_t v8a__prof_string(v8a__prof *b, const char *s, size_t n)
+{
+    if (b->strings.count == 0 && v8a__strmap_put(&b->strings, "", 0, 0, NULL) < 0) return -1;
+    if (n > UINT32_MAX / 2) return -1;
+    uint32_t v;
+    if (v8a__strmap_get(&b->strings, s, n, &v)) return v;
+    if (b->strings.count >= UINT32_MAX - 1) return -1;
+    int64_t i = v8a__strmap_put(&b->strings, s, n, (uint32_t)b->strings.count, NULL);
+    return i;
+}
+
+static int is_synthetic(const char *name, v8a_frame_category *c)
+{
+    static const struct {
+        const char *name;
+        v8a_frame_category cat;
+    } syn[] = {{"(root)", V8A_CAT_ROOT},
+               {"(idle)", V8A_CAT_IDLE},
+               {"(program)", V8A_CAT_PROGRAM},
+               {"(garbage collector)", V8A_CAT_GC}};
+    for (size_t i = 0; i < 4; i++)
+        if (strcmp(name, syn[i].name) == 0) {
+            *c = syn[i].cat;
+            return 1;
+        }
+    return 0;
+}
+
+v8a_frame_category v8a_profile_classify(const char *name, const char *url, const char **pkg,
+                                        size_t *pkg_len)
+{
+    v8a_frame_category c;
+    if (pkg) *pkg = NULL;
+    if (pkg_len) *pkg_len = 0;
+    if (!name) name = "";
+    if (!url) url = "";
+    if (!url[0]) return is_synthetic(name, &c) ? c : V8A_CAT_NATIVE;
+    /* the last node_modules segment names the package that owns the code */
+    const char *last = NULL;
+    for (const char *p = url; (p = strstr(p, "node_modules")) != NULL; p++)
+        if (p > url && (p[-1] == '/' || p[-1] == '\\') && (p[12] == '/' || p[12] == '\\'))
+            last = p + 13;
+    if (last && *last) {
+        const char *e = last;
+        if (*e == '@') { /* @scope/name */
+            while (*e && *e != '/' && *e != '\\') e++;
+            if (*e) e++;
+        }
+        while (*e && *e != '/' && *e != '\\') e++;
+        if (e > last && e[-1] != '/' && e[-1] != '\\') {
+            if (pkg) *pkg = last;
+            if (pkg_len) *pkg_len = (size_t)(e - last);
+            return V8A_CAT_PACKAGE;
+        }
+    }
+    if (strncmp(url, "node:", 5) == 0 || strncmp(url, "internal/", 9) == 0) return V8A_CAT_CORE;
+    /* node before v16 named core modules by bare file name ("events.js") */
+    if (!strchr(url, '/') && !strchr(url, '\\') && !strchr(url, ':')) return V8A_CAT_CORE;
+    return V8A_CAT_APP;
+}
+
+int64_t v8a__prof_frame(v8a__prof *b, uint32_t name, uint32_t url, int32_t line, int32_t col)
+{
+    uint32_t key[4] = {name, url, (uint32_t)line, (uint32_t)col};
+    uint32_t v;
+    if (v8a__strmap_get(&b->frame_map, (const char *)key, sizeof key, &v)) return v;
+    if (b->nframes >= UINT32_MAX - 1) return -1;
+    if (v8a__grow((void **)&b->frames, &b->frames_cap, b->nframes + 1, sizeof *b->frames) < 0)
+        return -1;
+    if (v8a__strmap_put(&b->frame_map, (const char *)key, sizeof key, (uint32_t)b->nframes, NULL) <
+        0)
+        return -1;
+    const char *ns = v8a__strmap_key(&b->strings, name, NULL);
+    const char *us = v8a__strmap_key(&b->strings, url, NULL);
+    const char *pkg = NULL;
+    size_t plen = 0;
+    v8a_frame *f = &b->frames[b->nframes];
+    f->category = (uint32_t)v8a_profile_classify(ns, us, &pkg, &plen);
+    f->package = 0;
+    if (pkg) {
+        int64_t ps = v8a__prof_string(b, pkg, plen);
+        if (ps < 0) return -1;
+        f->package = (uint32_t)ps;
+    }
+    if (!ns[0]) {
+        int64_t an = v8a__prof_string(b, "(anonymous)", 11);
+        if (an < 0) return -1;
+        name = (uint32_t)an;
+    }
+    f->name = name;
+    f->url = url;
+    f->line = line;
+    f->column = col;
+    return (int64_t)b->nframes++;
+}
+
+const char *v8a_profile_format_name(v8a_profile_format f)
+{
+    static const char *const n[] = {"cpuprofile", "legacy", "trace", "heapprofile"};
+    return (unsigned)f < 4 ? n[f] : "?";
+}
+
+const char *v8a_frame_category_name(v8a_frame_category c)
+{
+    static const char *const n[] = {"app", "package", "core",    "native",
+                                    "gc",  "idle",    "program", "root"};
+    return (unsigned)c < 8 ? n[c] : "?";
+}
+
+/* ---- feeding ---- */
+
+typedef int (*read_fn)(void *payload, void *buf, size_t cap, size_t *got, uint64_t offset);
+
+typedef struct {
+    const v8a_profile_options *opt;
+    v8a__input *in;
+    uint64_t total, released;
+} ticker;
+
+static int on_tick(void *payload, uint64_t offset)
+{
+    ticker *t = payload;
+    if (t->in && t->in->kind == V8A__IN_MAP && offset > t->released + 2 * RELEASE_STEP) {
+        v8a__input_release(t->in, t->released, offset - RELEASE_STEP);
+        t->released = offset - RELEASE_STEP;
+    }
+    if (t->opt && t->opt->progress) {
+        uint64_t done = offset;
+        if (t->in && t->in->kind == V8A__IN_STREAM && t->in->compressed)
+            done = v8a__input_file_position(t->in);
+        return t->opt->progress(t->opt->progress_payload, "parse", done, t->total);
+    }
+    return 0;
+}
+
+/* Feeds everything read() gives, cut after structural characters. */
+static int feed_stream(v8a__prof_parser *p, size_t chunk, read_fn rd, void *payload,
+                       const char *name)
+{
+    size_t cap = 0, have = 0, scanned = 0, safe = 0;
+    int in_str = 0, esc = 0, rc = 0;
+    uint64_t offset = 0;
+    unsigned char *buf = NULL;
+    for (;;) {
+        if (have > MAX_CARRY) {
+            rc = v8a__error_set(V8A_ENOMEM,
+                                "%s: byte %" PRIu64 ": a token of more than %zu bytes is too long",
+                                name, offset, MAX_CARRY);
+            break;
+        }
+        if (have + chunk > cap && v8a__grow((void **)&buf, &cap, have + chunk, 1) < 0) {
+            rc = v8a__error_nomem("input buffer");
+            break;
+        }
+        size_t got = 0;
+        rc = rd(payload, buf + have, chunk, &got, offset + have);
+        if (rc < 0) break;
+        if (got == 0) {
+            if (have > 0) rc = v8a__prof_parser_feed(p, buf, have);
+            break;
+        }
+        have += got;
+        for (size_t i = scanned; i < have; i++) {
+            unsigned char c = buf[i];
+            if (in_str) {
+                if (esc)
+                    esc = 0;
+                else if (c == '\\')
+                    esc = 1;
+                else if (c == '"')
+                    in_str = 0;
+            } else if (c == '"') {
+                in_str = 1;
+            } else if (c == ',' || c == ']' || c == '}' || c == '[' || c == '{' || c == ':') {
+                safe = i + 1;
+            }
+        }
+        scanned = have;
+        if (safe > 0) {
+            rc = v8a__prof_parser_feed(p, buf, safe);
+            if (rc != 0) break;
+            memmove(buf, buf + safe, have - safe);
+            offset += safe;
+            have -= safe;
+            scanned = have;
+            safe = 0;
+        }
+    }
+    v8a__free(buf);
+    return rc;
+}
+
+typedef struct {
+    const unsigned char *p;
+    size_t len, at;
+} mem_src;
+
+static int mem_read(void *payload, void *buf, size_t cap, size_t *got, uint64_t offset)
+{
+    mem_src *m = payload;
+    (void)offset;
+    size_t n = m->len - m->at;
+    if (n > cap) n = cap;
+    memcpy(buf, m->p + m->at, n);
+    m->at += n;
+    *got = n;
+    return 0;
+}
+
+static int input_read(void *payload, void *buf, size_t cap, size_t *got, uint64_t offset)
+{
+    return v8a__input_read(payload, buf, cap, got, offset);
+}
+
+/* Parses from exactly one of `in` or `mem` and builds the profile. */
+static int read_profile(const char *name, v8a__input *in, const unsigned char *mem, size_t len,
+                        const v8a_profile_options *opt, v8a_profile **out)
+{
+    v8a__prof b;
+    v8a__prof_parser *p = NULL;
+    ticker t = {opt, in, in ? in->file_size : len, 0};
+    int rc;
+    *out = NULL;
+    v8a__prof_init(&b, name);
+    if (v8a__prof_string(&b, "", 0) < 0) {
+        rc = v8a__error_nomem("strings");
+        goto done;
+    }
+    if ((rc = v8a__prof_parser_new(&p, &b)) < 0) goto done;
+    v8a__prof_parser_set_tick(p, on_tick, &t);
+    size_t chunk = opt && opt->chunk_size ? opt->chunk_size : 0;
+    if (in && in->kind == V8A__IN_MAP) {
+        rc = v8a__prof_parser_feed(p, in->map, in->map_len);
+    } else if (in) {
+        rc = feed_stream(p, chunk ? chunk : DEFAULT_CHUNK, input_read, in, name);
+    } else if (chunk) {
+        mem_src m = {mem, len, 0};
+        rc = feed_stream(p, chunk, mem_read, &m, name);
+    } else {
+        rc = v8a__prof_parser_feed(p, mem, len);
+    }
+    if (rc < 0) goto done;
+    if ((rc = v8a__prof_parser_finish(p)) < 0) goto done;
+    v8a__prof_parser_free(p);
+    p = NULL;
+    if (in) v8a__input_release(in, 0, in->map_len);
+    rc = v8a__prof_build(&b, opt ? opt->thread : NULL, out);
+    if (rc == 0 && opt && opt->progress &&
+        opt->progress(opt->progress_payload, "parse", t.total, t.total) != 0) {
+        v8a_profile_free(*out);
+        *out = NULL;
+        rc = v8a__error_set(V8A_ECANCELED, "%s: canceled", name);
+    }
+done:
+    v8a__prof_parser_free(p);
+    v8a__prof_free(&b);
+    return rc;
+}
+
+int v8a_profile_read(const char *path, const v8a_profile_options *opt, v8a_profile **out)
+{
+    v8a__input in;
+    if (!out) return v8a__error_set(V8A_EINVAL, "v8a_profile_read: out is NULL");
+    *out = NULL;
+    if (!path) return v8a__error_set(V8A_EINVAL, "v8a_profile_read: path is NULL");
+    int rc = v8a__input_open(&in, path, !(opt && opt->chunk_size));
+    if (rc < 0) return rc;
+    if (in.regular && in.file_size == 0) {
+        v8a__input_close(&in);
+        return v8a__error_set(V8A_EFORMAT, "%s: empty file (0 bytes)", path);
+    }
+    rc = read_profile(path, &in, NULL, 0, opt, out);
+    v8a__input_close(&in);
+    return rc;
+}
+
+int v8a_profile_read_buffer(const void *data, size_t len, const char *name,
+                            const v8a_profile_options *opt, v8a_profile **out)
+{
+    if (!out) return v8a__error_set(V8A_EINVAL, "v8a_profile_read_buffer: out is NULL");
+    *out = NULL;
+    if (!name) name = "(buffer)";
+    if (!data || len == 0) return v8a__error_set(V8A_EFORMAT, "%s: empty file (0 bytes)", name);
+    return read_profile(name, NULL, data, len, opt, out);
+}

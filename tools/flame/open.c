@@ -1,0 +1,32 @@
+/* open.c - what the flame commands share: operands and opening a profile
+ * (raw file or profile database), with progress on stderr. */
+#include "flame.h"
+
+#include <cli.h>
+#include <string.h>
+#include <v8a/v8a.h>
+
+int fl_operands(int argc, char **argv, int min, int max, const char *missing)
+{
+    int i = cli_operand_index();
+    if (argc - i < min) {
+        cli_usage_error("missing %s", missing);
+        return -1;
+    }
+    if (argc - i > max) {
+        cli_usage_error("unexpected argument '%s'", argv[i + max]);
+        return -1;
+    }
+    return i;
+}
+
+int fl_open(const char *path, const char *thread, v8a_profile **out)
+{
+    v8a_profile_options o;
+    memset(&o, 0, sizeof o);
+    o.thread = thread;
+    o.progress = cli_progress;
+    int rc = v8a_profile_open(path, &o, out);
+    cli_progress_done();
+    return rc < 0 ? cli_fail() : 0;
+}
