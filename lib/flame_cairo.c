@@ -38,10 +38,9 @@ static cairo_status_t write_cb(void *closure, const unsigned char *data, unsigne
 
 static int cairo_error(cairo_status_t st, const wctx *c, const char *what)
 {
-    if (c->failed)
-        return v8a__error_set(V8A_EIO, "flame %s: write error: %s", what, strerror(c->failed));
+    if (c->failed) return v8a__error_set(V8A_EIO, "%s: write error: %s", what, strerror(c->failed));
     if (st == CAIRO_STATUS_NO_MEMORY) return v8a__error_nomem("cairo surface");
-    return v8a__error_set(V8A_EIO, "flame %s: cairo: %s", what, cairo_status_to_string(st));
+    return v8a__error_set(V8A_EIO, "%s: cairo: %s", what, cairo_status_to_string(st));
 }
 
 static void set_rgb(cairo_t *cr, uint32_t c)

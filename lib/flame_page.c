@@ -204,8 +204,9 @@ void v8a__flame_subtitle(const v8a_flame_layout *l, char *out, size_t cap)
     const v8a_flame_options *o = &l->opt;
     char amount[48];
     v8a__flame_amount(amount, sizeof amount, l->total, l->unit);
-    int hide_idle =
-        o->idle == V8A_FLAME_IDLE_HIDE || (o->idle == V8A_FLAME_IDLE_AUTO && o->mode != 2);
+    int hide_idle = l->profile->kind == V8A_PROFILE_CPU &&
+                    (o->idle == V8A_FLAME_IDLE_HIDE ||
+                     (o->idle == V8A_FLAME_IDLE_AUTO && o->mode != V8A_FLAME_CHART));
     size_t n = (size_t)snprintf(out, cap, "%s by %s, %s%s", modes[o->mode],
                                 l->profile->kind == V8A_PROFILE_HEAP ? "allocated bytes"
                                 : o->mode == V8A_FLAME_CHART && o->weight == V8A_WEIGHT_HITCOUNT
@@ -302,6 +303,6 @@ int v8a_flame_render_file(const v8a_flame_layout *l, v8a_flame_format fmt, FILE 
     if (!f) return v8a__error_set(V8A_EINVAL, "v8a_flame_render_file: no stream");
     int rc = v8a_flame_render(l, fmt, file_write, f);
     if (rc == 0 && fflush(f) != 0)
-        return v8a__error_set(V8A_EIO, "flame: write error: %s", strerror(errno));
+        return v8a__error_set(V8A_EIO, "write error: %s", strerror(errno));
     return rc;
 }

@@ -392,7 +392,7 @@ int v8a__flame_render_svg(const v8a_flame_layout *l, v8a_write_cb write, void *p
     }
     puts_(s, "</svg>\n");
     flush(s);
-    if (s->failed) rc = v8a__error_set(V8A_EIO, "flame svg: write error: %s", strerror(s->failed));
+    if (s->failed) rc = v8a__error_set(V8A_EIO, "svg: write error: %s", strerror(s->failed));
 done:
     if (clean)
         for (uint32_t f = 0; f < p->nframes; f++) v8a__free(clean[f]);

@@ -16,8 +16,8 @@
  *           drawn on top of the previous sample's stack; the (root) node is
  *           not drawn, so (idle), (program) and top-level calls sit at depth 0.
  */
-#ifndef V8A_FLAME_H
-#define V8A_FLAME_H
+#ifndef V8A_PUBLIC_FLAME_H
+#define V8A_PUBLIC_FLAME_H
 
 #include <v8a/common.h>
 #include <v8a/profile.h>
