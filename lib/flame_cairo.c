@@ -240,3 +240,8 @@ done:
     v8a__free(label);
     return rc;
 }
+
+void v8a_flame_global_cleanup(void)
+{
+    cairo_debug_reset_static_data();
+}

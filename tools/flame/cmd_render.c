@@ -229,5 +229,6 @@ int cmd_render(int argc, char **argv)
 done:
     v8a_flame_layout_free(l);
     v8a_profile_free(p);
+    v8a_flame_global_cleanup(); /* the process ends here: let leak checkers see clean books */
     return rc;
 }

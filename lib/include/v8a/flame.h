@@ -153,6 +153,11 @@ int v8a_flame_render_file(const v8a_flame_layout *l, v8a_flame_format fmt, FILE 
  * across runs and profiles. */
 uint32_t v8a_flame_color(const v8a_profile *p, uint32_t frame, v8a_flame_palette pal);
 
+/* Frees the caches Cairo keeps for fonts (process-wide). Only for leak
+ * checkers at the very end of a process: no rendering may run at the same
+ * time or later. */
+void v8a_flame_global_cleanup(void);
+
 #ifdef __cplusplus
 }
 #endif
