@@ -121,6 +121,7 @@ struct v8a__prof_parser {
     size_t sp, stack_cap;
     int ctx;
     int pending;
+    int last_key; /* the key of the value being read, for messages */
     uint64_t skip_depth;
     uint64_t root_seen; /* keys of the top-level object */
     uint64_t prof_seen; /* keys of a cpuProfile object */
@@ -144,6 +145,9 @@ struct v8a__prof_parser {
 
     int (*tick_fn)(void *payload, uint64_t offset);
     void *tick_payload;
+
+    void *early[8]; /* what yajl_alloc got before a failure (freed then) */
+    int nearly, in_alloc;
 
     char *sbuf; /* decoded strings */
     size_t sbuf_cap;
@@ -191,15 +195,19 @@ static void yfail(v8a__prof_parser *r)
 
 static void *y_malloc(void *ctx, size_t n)
 {
+    v8a__prof_parser *r = ctx;
     void *p = n > MAX_TOKEN ? NULL : v8a__malloc(n);
     if (!p) yfail(ctx);
+    if (r->in_alloc && r->nearly < 8) r->early[r->nearly++] = p;
     return p;
 }
 
 static void *y_realloc(void *ctx, void *old, size_t n)
 {
+    v8a__prof_parser *r = ctx;
     void *p = n > MAX_TOKEN ? NULL : v8a__realloc(old, n);
     if (!p) yfail(ctx);
+    if (r->in_alloc && !old && r->nearly < 8) r->early[r->nearly++] = p;
     return p;
 }
 
@@ -280,7 +288,7 @@ static int get_int(v8a__prof_parser *r, const char *s, size_t len, int64_t lo, i
     char q[64];
     if (rc == 0 && *out >= lo && *out <= hi) return 1;
     v8a__error_quote(q, sizeof q, s, len, 40);
-    const char *k = r->pending > K_SKIP ? key_text[r->pending] : NULL;
+    const char *k = r->last_key > K_SKIP ? key_text[r->last_key] : NULL;
     if (r->ctx == C_INTS) k = key_text[r->ints_target];
     if (rc == -1)
         return fail_at(r, V8A_EFORMAT, pos_now(r) - len, "expected an integer in \"%s\", found %s",
@@ -304,7 +312,7 @@ static int get_double(v8a__prof_parser *r, const char *s, size_t len, double *ou
     }
     v8a__error_quote(q, sizeof q, s, len, 40);
     return fail_at(r, V8A_EFORMAT, pos_now(r) - len, "number %s out of range in \"%s\"", q,
-                   r->pending > K_SKIP ? key_text[r->pending] : "?");
+                   r->last_key > K_SKIP ? key_text[r->last_key] : "?");
 }
 
 /* ---- stacks ---- */
@@ -312,7 +320,7 @@ static int get_double(v8a__prof_parser *r, const char *s, size_t len, double *ou
 static int push(v8a__prof_parser *r, int c)
 {
     if (r->sp == r->stack_cap) {
-        if (r->sp >= V8A__PROF_MAX_DEPTH + 64)
+        if (r->sp >= 2 * (size_t)V8A__PROF_MAX_DEPTH + 64)
             return FAIL(r, "nesting deeper than %u levels", V8A__PROF_MAX_DEPTH);
         if (v8a__grow((void **)&r->stack, &r->stack_cap, r->sp + 1, 1) < 0)
             return nomem(r, "parser stack");
@@ -337,6 +345,7 @@ static int start_skip(v8a__prof_parser *r)
 static int take(v8a__prof_parser *r)
 {
     int k = r->pending;
+    r->last_key = k;
     r->pending = K_NONE;
     return k;
 }
@@ -437,9 +446,9 @@ static int node_start(v8a__prof_parser *r, uint32_t parent_idx)
 {
     v8a__prof *b = r->b;
     if (!room(r, (void **)&b->rn, &b->rn_cap, b->nrn, sizeof *b->rn, "nodes")) return 0;
+    if (r->nsp >= V8A__PROF_MAX_DEPTH)
+        return FAIL(r, "the node tree is nested deeper than %u levels", V8A__PROF_MAX_DEPTH);
     if (r->nsp == r->nodes_cap) {
-        if (r->nsp >= V8A__PROF_MAX_DEPTH)
-            return FAIL(r, "the node tree is nested deeper than %u levels", V8A__PROF_MAX_DEPTH);
         if (v8a__grow((void **)&r->nodes, &r->nodes_cap, r->nsp + 1, sizeof *r->nodes) < 0)
             return nomem(r, "node stack");
     }
@@ -1166,11 +1175,17 @@ int v8a__prof_parser_new(v8a__prof_parser **out, v8a__prof *b)
     yajl_alloc_funcs af = {y_malloc, y_realloc, y_free, r};
     jmp_buf jb;
     r->jb = &jb;
+    r->in_alloc = 1;
     if (setjmp(jb)) {
+        for (int i = r->nearly; i-- > 0;) v8a__free(r->early[i]);
         v8a__free(r);
         return v8a__error_nomem("parser");
     }
     r->y = yajl_alloc(&callbacks, &af, r);
+    /* yajl allocates its lexer on the first parse call and leaks it when a
+     * later allocation there fails: make that happen here, tracked */
+    if (r->y) yajl_parse(r->y, (const unsigned char *)"", 0);
+    r->in_alloc = 0;
     r->jb = NULL;
     if (!r->y) {
         v8a__free(r);

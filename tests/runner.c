@@ -25,6 +25,7 @@ static const suite_def suites[] = {
     {"alloc_faults", suite_alloc_faults},
     {"regex", suite_regex},
     {"analysis", suite_analysis},
+    {"profile", suite_profile},
     {"flame", suite_flame},
 };
 

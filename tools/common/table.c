@@ -3,6 +3,8 @@
 
 #include "output.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yajl/yajl_gen.h>
@@ -359,7 +361,18 @@ static void json_cell(yajl_gen g, const cell *c)
         snprintf(num, sizeof num, "%llu", (unsigned long long)c->v.u);
         yajl_gen_number(g, num, strlen(num));
         break;
-    case CELL_FLOAT: yajl_gen_double(g, c->v.d); break;
+    case CELL_FLOAT:
+        /* the shortest text that reads back as the same double (yajl_gen_double
+         * prints 17 digits: 22.219999999999998863) */
+        for (int prec = 15; prec <= 17; prec++) {
+            snprintf(num, sizeof num, "%.*g", prec, c->v.d);
+            if (strtod(num, NULL) == c->v.d) break;
+        }
+        if (!isfinite(c->v.d))
+            yajl_gen_null(g);
+        else
+            yajl_gen_number(g, num, strlen(num));
+        break;
     }
 }
 
