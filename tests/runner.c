@@ -9,6 +9,7 @@
 #include <CUnit/Basic.h>
 #include <stdio.h>
 #include <string.h>
+#include <v8a/v8a.h>
 
 typedef struct {
     const char *name;
@@ -26,6 +27,7 @@ static const suite_def suites[] = {
     {"analysis", suite_analysis},
     {"diff", suite_diff},
     {"profile", suite_profile},
+    {"flame", suite_flame},
 };
 
 int main(int argc, char **argv)
@@ -50,5 +52,6 @@ int main(int argc, char **argv)
     unsigned failures = CU_get_number_of_failure_records();
     unsigned inactive = CU_get_number_of_suites_failed();
     CU_cleanup_registry();
+    v8a_flame_global_cleanup(); /* Cairo's font caches, for the leak checker */
     return failures || inactive ? 1 : 0;
 }

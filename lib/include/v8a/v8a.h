@@ -10,6 +10,7 @@
 #include <v8a/analysis.h>
 #include <v8a/common.h>
 #include <v8a/diff.h>
+#include <v8a/flame.h>
 #include <v8a/gate.h>
 #include <v8a/heap.h>
 #include <v8a/paths.h>

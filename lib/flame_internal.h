@@ -1,0 +1,80 @@
+/* flame_internal.h - what the flame layout, colours and writers share
+ * (private to lib/): the page geometry, display names made safe, the legend.
+ *
+ * The SVG writer and the Cairo back end both place everything with
+ * v8a__flame_geometry(), so the two draw the same picture.
+ */
+#ifndef V8A_FLAME_INTERNAL_H
+#define V8A_FLAME_INTERNAL_H
+
+#include <v8a/flame.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Cairo's image surfaces stop at 32767 pixels a side. */
+#define V8A_FLAME_MAX_HEIGHT 32767u
+#define V8A_FLAME_XPAD       10.0
+#define V8A_FLAME_LEGEND_MAX 12
+
+typedef struct v8a__flame_legend {
+    char label[64];
+    uint32_t rgb;
+} v8a__flame_legend;
+
+typedef struct v8a__flame_geom {
+    double width;       /* image width */
+    double height;      /* image height */
+    double plot_width;  /* width - 2 * xpad */
+    double scale;       /* pixels per weight unit */
+    double row_h, font; /* row height and font size */
+    double top;         /* y of the first row's top */
+    uint32_t rows;      /* rows drawn, the truncation bar included */
+    uint32_t cut;       /* depth from which rows are not drawn; 0 when none are cut */
+    int root_at_bottom; /* graph mode */
+    double details_y;   /* baseline of the details line */
+    double legend_y;    /* top of the legend */
+    size_t nlegend;
+    v8a__flame_legend legend[V8A_FLAME_LEGEND_MAX];
+    uint32_t legend_rows;
+} v8a__flame_geom;
+
+/* Computes the geometry of layout l with at most max_height pixels
+ * (UINT32_MAX for no limit). */
+void v8a__flame_geometry(const v8a_flame_layout *l, uint32_t max_height, v8a__flame_geom *g);
+
+/* y of the top of row `depth` (depth < g->cut or g->cut == 0). */
+double v8a__flame_row_y(const v8a__flame_geom *g, uint32_t depth);
+
+/* A copy of s fit for display: invalid UTF-8 bytes become U+FFFD, C0
+ * controls and DEL are dropped, U+FFFE/U+FFFF become U+FFFD. NULL when out
+ * of memory. The caller frees it with v8a__free. */
+char *v8a__flame_clean(const char *s);
+
+/* Number of code points of valid UTF-8 s. */
+size_t v8a__utf8_count(const char *s);
+
+/* Writes into out (cap bytes) the first (tr RIGHT) or last (tr LEFT) `keep`
+ * code points of valid UTF-8 s with an ellipsis on the cut side. */
+void v8a__flame_ellipsis(const char *s, size_t keep, v8a_flame_truncate tr, char *out, size_t cap);
+
+/* The frame's display label ("name") and location ("url:line:col", or "").
+ * Borrowed from the profile / static storage. */
+const char *v8a__flame_name(const v8a_profile *p, uint32_t frame);
+void v8a__flame_location(const v8a_profile *p, uint32_t frame, char *out, size_t cap);
+
+/* "12.3 ms", "1,234 samples", "4.5 MiB" for v in unit u. */
+void v8a__flame_amount(char *out, size_t cap, int64_t v, const char *unit);
+
+/* The legend of layout l (the categories or packages drawn, heaviest
+ * first); at most max entries. */
+size_t v8a__flame_legend_of(const v8a_flame_layout *l, v8a__flame_legend *out, size_t max);
+
+/* The subtitle line: mode, weight, totals, what was hidden or pruned. */
+void v8a__flame_subtitle(const v8a_flame_layout *l, char *out, size_t cap);
+
+int v8a__flame_render_svg(const v8a_flame_layout *l, v8a_write_cb write, void *payload);
+int v8a__flame_render_cairo(const v8a_flame_layout *l, v8a_flame_format fmt, v8a_write_cb write,
+                            void *payload);
+
+#endif
