@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # demo.sh - the main job on the sample artifacts in tests/fixtures: install
 # dependencies, build, then analyse the shipped snapshots into out/: the
-# heapdiff report (text, Markdown, HTML), the Summary, the leak's retainers.
+# heapdiff report (text, Markdown, HTML), the Summary, the leak's retainers,
+# and flame graphs of the sample CPU profile (SVG, PNG).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
@@ -31,5 +32,13 @@ echo
 echo "== what keeps the LeakRecord objects alive"
 "$HS" retainers out/app-after.v8adb --class '^LeakRecord$'
 echo
-echo "Written to out/: the databases, heapdiff.md (a pull-request comment) and heapdiff.html."
+echo "== flame: the CPU profile of a busy node process, as a flame graph"
+FL=$BUILD/tools/flame
+"$FL" info "$FX/busy.cpuprofile.gz"
+"$FL" render "$FX/busy.cpuprofile.gz" -o out/busy.svg
+"$FL" render "$FX/busy.cpuprofile.gz" -o out/busy.png
+"$FL" render "$FX/busy.cpuprofile.gz" --mode chart -o out/busy-chart.svg
+echo
+echo "Written to out/: the databases, heapdiff.md (a pull-request comment), heapdiff.html,"
+echo "and the flame graphs busy.svg (interactive: open it in a browser), busy.png, busy-chart.svg."
 echo "Try: $HS dominators out/app-after.v8adb"
