@@ -28,6 +28,13 @@
 #include <time.h>
 #include <unistd.h>
 
+/* node_stats is also built in a side database (see build_stats) whose table
+ * must match for SQLite's transfer optimisation. */
+#define NODE_STATS_DDL                                                                             \
+    "CREATE TABLE node_stats(id INTEGER PRIMARY KEY, class_id INTEGER NOT NULL,\n"                 \
+    "  shallow_size INTEGER NOT NULL, retained_size INTEGER NOT NULL,\n"                           \
+    "  distance INTEGER NOT NULL, dominator_id INTEGER NOT NULL);\n"
+
 const char v8a__schema_sql[] =
     "CREATE TABLE meta(key TEXT PRIMARY KEY NOT NULL, value);\n"
     "CREATE TABLE fields(list TEXT NOT NULL, pos INTEGER NOT NULL, name TEXT NOT NULL,\n"
@@ -39,10 +46,7 @@ const char v8a__schema_sql[] =
     "CREATE TABLE node_rows(id INTEGER PRIMARY KEY, ordinal INTEGER NOT NULL,\n"
     "  type_code INTEGER NOT NULL, name_sid INTEGER NOT NULL, self_size INTEGER NOT NULL,\n"
     "  edge_count INTEGER NOT NULL, detachedness INTEGER NOT NULL,\n"
-    "  trace_node_id INTEGER NOT NULL);\n"
-    "CREATE TABLE node_stats(id INTEGER PRIMARY KEY, class_id INTEGER NOT NULL,\n"
-    "  shallow_size INTEGER NOT NULL, retained_size INTEGER NOT NULL,\n"
-    "  distance INTEGER NOT NULL, dominator_id INTEGER NOT NULL);\n"
+    "  trace_node_id INTEGER NOT NULL);\n" NODE_STATS_DDL
     "CREATE TABLE classes(class_id INTEGER PRIMARY KEY, name TEXT NOT NULL, key TEXT NOT NULL,\n"
     "  count INTEGER NOT NULL, shallow_size INTEGER NOT NULL, retained_size INTEGER NOT NULL,\n"
     "  distance INTEGER NOT NULL, first_id INTEGER, in_summary INTEGER NOT NULL);\n"
@@ -442,16 +446,23 @@ static int write_interfaces(writer *w, const v8a_interfaces *d)
     return src == SQLITE_OK ? 0 : v8a__sqlite_error(w->db, src, w->path, "write interfaces");
 }
 
-/* Per-node results as rows and arrays, the classes, the statistics. */
+/* The node_stats rows of an analysis into db (the build's, or a side one). */
+static int write_node_stats(sqlite3 *db, const char *path, const v8a_analysis *a)
+{
+    v8a__bulk sb = {6, (sqlite3_int64)a->h->node_count, stats_col, a, NULL, NULL, 0, 0};
+    return v8a__bulk_insert(db, path, "node_stats",
+                            "id, class_id, shallow_size, retained_size, distance, dominator_id",
+                            &sb);
+}
+
+/* Per-node results as arrays, the classes, the statistics (node_stats rows
+ * are write_node_stats'). */
 static int write_analysis(writer *w, const v8a_analysis *a)
 {
     const v8a_heap *h = w->h;
     uint64_t n = h->node_count;
-    v8a__bulk sb = {6, (sqlite3_int64)n, stats_col, a, NULL, NULL, 0, 0};
     v8a__bulk cb = {9, (sqlite3_int64)a->class_count, class_col, a, NULL, NULL, 0, 0};
-    int rc =
-        v8a__bulk_insert(w->db, w->path, "node_stats",
-                         "id, class_id, shallow_size, retained_size, distance, dominator_id", &sb);
+    int rc = 0;
     if (!rc && a->class_count)
         rc = v8a__bulk_insert(w->db, w->path, "classes",
                               "class_id, name, key, count, shallow_size, retained_size, distance, "
@@ -516,7 +527,9 @@ typedef struct {
     int parse;    /* 0 still parsing, 1 done and valid, -1 failed */
     int analysis; /* 0 running, 1 done (in a), -1 failed */
     const v8a_analysis *a;
-    int rc; /* the store thread's result, and its error */
+    int stats;        /* 0 being built, 1 in the side database, -1 write them here */
+    char *stats_path; /* the side database of node_stats rows */
+    int rc;           /* the store thread's result, and its error */
     char msg[1024];
 } build;
 
@@ -569,6 +582,9 @@ static void build_discard(build *b)
     if (b->tmp) unlink(b->tmp);
     v8a__free(b->tmp);
     b->tmp = NULL;
+    if (b->stats_path) unlink(b->stats_path);
+    v8a__free(b->stats_path);
+    b->stats_path = NULL;
     pthread_mutex_destroy(&b->mu);
     pthread_cond_destroy(&b->cv);
 }
@@ -598,9 +614,58 @@ static int build_commit(build *b)
     v8a__free(dcopy);
     v8a__free(b->tmp);
     b->tmp = NULL;
+    if (b->stats_path) unlink(b->stats_path);
+    v8a__free(b->stats_path);
+    b->stats_path = NULL;
     pthread_mutex_destroy(&b->mu);
     pthread_cond_destroy(&b->cv);
     return 0;
+}
+
+/* Builds the node_stats rows in a side database beside the build, on the
+ * analysing thread, while the store thread writes the rest: the two cores
+ * share the SQLite work. 0, or an error (the caller then lets the store
+ * thread write the rows itself). */
+static int build_stats(build *b, const v8a_analysis *a)
+{
+    size_t n = strlen(b->tmp);
+    b->stats_path = v8a__malloc(n + 8);
+    if (!b->stats_path) return v8a__error_nomem("path");
+    memcpy(b->stats_path, b->tmp, n);
+    memcpy(b->stats_path + n, ".stats", 7);
+    sqlite3 *db = NULL;
+    int rc = sqlite3_open_v2(b->stats_path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc != SQLITE_OK) {
+        rc = v8a__sqlite_error(db, rc, b->w.path, "create a side database");
+    } else if ((rc = v8a__sqlite_exec(db, b->w.path,
+                                      "PRAGMA page_size=65536; PRAGMA journal_mode=OFF;"
+                                      "PRAGMA synchronous=OFF; PRAGMA locking_mode=EXCLUSIVE;"
+                                      "PRAGMA cache_size=-16384; BEGIN; " NODE_STATS_DDL)) == 0 &&
+               (rc = write_node_stats(db, b->w.path, a)) == 0) {
+        rc = v8a__sqlite_exec(db, b->w.path, "COMMIT");
+    }
+    if (sqlite3_close(db) != SQLITE_OK && rc == 0)
+        rc = v8a__error_set(V8A_EIO, "%s: cannot close the side database", b->w.path);
+    return rc;
+}
+
+/* Copies the side database's node_stats into the build: SQLite moves the
+ * records as they are (the transfer optimisation), without decoding them. */
+static int copy_stats(writer *w, const char *side)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(w->db, "ATTACH ? AS side", -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, side, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_DONE) rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_OK) return v8a__sqlite_error(w->db, rc, w->path, "attach the side database");
+    /* attached until the connection closes (a transaction is open); the file
+     * goes after the commit */
+    return v8a__sqlite_exec(w->db, w->path,
+                            "INSERT INTO main.node_stats SELECT * FROM side.node_stats");
 }
 
 static void *store_thread(void *arg)
@@ -624,6 +689,14 @@ static void *store_thread(void *arg)
         int an = b->analysis;
         pthread_mutex_unlock(&b->mu);
         rc = an > 0 ? write_analysis(&b->w, b->a) : V8A_ECANCELED;
+        if (rc == 0) {
+            pthread_mutex_lock(&b->mu);
+            while (b->stats == 0) pthread_cond_wait(&b->cv, &b->mu);
+            int st = b->stats;
+            pthread_mutex_unlock(&b->mu);
+            rc = st > 0 ? copy_stats(&b->w, b->stats_path)
+                        : write_node_stats(b->w.db, b->w.path, b->a);
+        }
     }
     if (rc == 0 && parse > 0) rc = v8a__sqlite_exec(b->w.db, b->w.path, "COMMIT");
     if (rc < 0 && v8a_error_last())
@@ -642,6 +715,7 @@ static int on_nodes(void *payload, const v8a_heap *h)
             pthread_mutex_lock(&b->mu);
             b->parse = -1;
             b->analysis = -1;
+            b->stats = -1;
             pthread_cond_signal(&b->cv);
             pthread_mutex_unlock(&b->mu);
             sqlite3_interrupt(b->w.db);
@@ -682,6 +756,13 @@ static int finish_thread(build *b, const v8a_heap *h)
     if (arc < 0) snprintf(amsg, sizeof amsg, "%s", v8a_error_last()->message);
     b->a = a;
     signal_state(b, &b->analysis, arc < 0 ? -1 : 1);
+    if (arc == 0) {
+        int src = build_stats(b, a);
+        if (src < 0) v8a_error_clear(); /* not fatal: the store thread writes them */
+        signal_state(b, &b->stats, src < 0 ? -1 : 1);
+    } else {
+        signal_state(b, &b->stats, -1);
+    }
     pthread_join(b->thread, NULL);
     b->running = 0;
     v8a_analysis_free(a);
@@ -698,6 +779,7 @@ static int finish_here(build *b, const v8a_heap *h)
     int rc = write_rest(&b->w);
     if (!rc) rc = v8a_analyze(&a, h, NULL);
     if (!rc) rc = write_analysis(&b->w, a);
+    if (!rc) rc = write_node_stats(b->w.db, b->w.path, a);
     if (!rc) rc = v8a__sqlite_exec(b->w.db, b->w.path, "COMMIT");
     v8a_analysis_free(a);
     return rc;
