@@ -224,3 +224,67 @@ int cli_parse_size(const char *s, uint64_t *out)
     *out = v * mul;
     return 0;
 }
+
+int cli_dispatch(const char *tool, const cli_command *commands, const char *synopsis, int argc,
+                 char **argv)
+{
+    cli_set_name(tool, NULL);
+    const char *a = argc > 1 ? argv[1] : NULL;
+    int help = a && (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0 || strcmp(a, "help") == 0);
+    if (!a || help) {
+        if (a && argc > 2 && strcmp(a, "help") == 0) {
+            char *args[] = {argv[2], "--help", NULL};
+            for (const cli_command *c = commands; c->name; c++)
+                if (strcmp(c->name, argv[2]) == 0) {
+                    cli_set_name(tool, c->name);
+                    return c->run(2, args);
+                }
+            return cli_usage_error("unknown command '%s'", argv[2]);
+        }
+        FILE *f = a ? stdout : stderr;
+        fprintf(f, "Usage: %s\n\nCommands:\n", synopsis);
+        for (const cli_command *c = commands; c->name; c++)
+            fprintf(f, "  %-10s  %s\n", c->name, c->summary);
+        fprintf(f,
+                "\nOptions:\n  -h, --help     show this help\n"
+                "  -V, --version  show the version\n\n"
+                "Exit status: 0 ok, 1 a finding, 2 trouble (usage, I/O, malformed input).\n"
+                "See %s(1) for details.\n",
+                tool);
+        return a ? CLI_OK : CLI_TROUBLE;
+    }
+    if (strcmp(a, "-V") == 0 || strcmp(a, "--version") == 0) {
+        printf("%s (v8a) %s\n", tool, v8a_version());
+        return CLI_OK;
+    }
+    for (const cli_command *c = commands; c->name; c++)
+        if (strcmp(c->name, a) == 0) {
+            cli_set_name(tool, c->name);
+            return c->run(argc - 1, argv + 1);
+        }
+    return cli_usage_error("unknown command '%s'", a);
+}
+
+int cli_operands(int argc, char **argv, int min, int max, const char *missing)
+{
+    int i = cli_operand_index();
+    if (argc - i < min) {
+        cli_usage_error("missing %s", missing);
+        return -1;
+    }
+    if (argc - i > max) {
+        cli_usage_error("unexpected argument '%s'", argv[i + max]);
+        return -1;
+    }
+    return i;
+}
+
+int cli_parse_count(const char *opt, const char *arg, long *out)
+{
+    char *end;
+    long v = strtol(arg, &end, 10);
+    if (!*arg || *end || v < 0 || v > 100000000)
+        return cli_usage_error("%s: '%s' is not a count", opt, arg);
+    *out = v;
+    return 0;
+}

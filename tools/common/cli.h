@@ -67,4 +67,26 @@ void cli_human_bytes(char *buf, size_t cap, uint64_t bytes);
 /* Parses a size such as "64M", "1GiB" or "4096"; returns 0 or -1. */
 int cli_parse_size(const char *s, uint64_t *out);
 
+/* One subcommand of a tool with subcommands (heapsnap, flame). */
+typedef struct cli_command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} cli_command;
+
+/* The main() of a tool with subcommands: TOOL --help lists commands (a NULL
+ * name ends the table) under `synopsis` (the lines after "Usage:"), TOOL
+ * help CMD and TOOL CMD --help describe one, TOOL --version; otherwise runs
+ * the command. Returns the exit status. */
+int cli_dispatch(const char *tool, const cli_command *commands, const char *synopsis, int argc,
+                 char **argv);
+
+/* Checks the operands after the options: at least min, at most max.
+ * Returns the index of the first, or -1 after a usage error. */
+int cli_operands(int argc, char **argv, int min, int max, const char *missing);
+
+/* Parses a count of 0 to 100000000 for option opt; usage error (CLI_TROUBLE)
+ * otherwise. */
+int cli_parse_count(const char *opt, const char *arg, long *out);
+
 #endif

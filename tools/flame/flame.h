@@ -8,9 +8,10 @@ int cmd_info(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 
-/* Checks the operands after the options: at least min, at most max.
- * Returns the index of the first, or -1 after a usage error (open.c). */
-int fl_operands(int argc, char **argv, int min, int max, const char *missing);
+#include <cli.h>
+
+/* cli.h's, under the name the commands use */
+#define fl_operands cli_operands
 
 /* Opens a raw profile or a profile database; `thread` picks a trace's
  * thread (NULL: the busiest). Returns 0, or CLI_TROUBLE after printing the

@@ -6,20 +6,6 @@
 #include <string.h>
 #include <v8a/v8a.h>
 
-int fl_operands(int argc, char **argv, int min, int max, const char *missing)
-{
-    int i = cli_operand_index();
-    if (argc - i < min) {
-        cli_usage_error("missing %s", missing);
-        return -1;
-    }
-    if (argc - i > max) {
-        cli_usage_error("unexpected argument '%s'", argv[i + max]);
-        return -1;
-    }
-    return i;
-}
-
 int fl_open(const char *path, const char *thread, v8a_profile **out)
 {
     v8a_profile_options o;

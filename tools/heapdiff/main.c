@@ -61,16 +61,6 @@ static const char description[] =
     "KiB MiB GiB (1024). See heapdiff(1).\n\n"
     "Exit status: 0 no gate tripped, 1 a gate tripped, 2 trouble.";
 
-static int parse_count(const char *opt, const char *arg, long *out)
-{
-    char *end;
-    long v = strtol(arg, &end, 10);
-    if (!*arg || *end || v < 0 || v > 100000000)
-        return cli_usage_error("%s: '%s' is not a count", opt, arg);
-    *out = v;
-    return 0;
-}
-
 static int parse_format(const char *arg, hd_format *out)
 {
     static const char *const names[] = {"text", "json", "csv", "markdown", "html"};
@@ -117,17 +107,17 @@ int main(int argc, char **argv)
         case OPT_CLASS: only = arg; break;
         case OPT_IGNORE: ignore = arg; break;
         case OPT_TOP:
-            if (parse_count("--top", arg, &o.top)) goto done;
+            if (cli_parse_count("--top", arg, &o.top)) goto done;
             break;
         case OPT_GROWTH:
-            if (parse_count("--growth", arg, &o.growth)) goto done;
+            if (cli_parse_count("--growth", arg, &o.growth)) goto done;
             break;
         case OPT_PATHS:
-            if (parse_count("--paths", arg, &o.paths)) goto done;
+            if (cli_parse_count("--paths", arg, &o.paths)) goto done;
             break;
         case OPT_ALL: o.all = 1; break;
         case 'j':
-            if (parse_count("--jobs", arg, &v)) goto done;
+            if (cli_parse_count("--jobs", arg, &v)) goto done;
             if (v < 1 || v > 3) {
                 rc = cli_usage_error("--jobs: '%s' is not 1, 2 or 3", arg);
                 goto done;

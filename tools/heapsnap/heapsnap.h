@@ -29,9 +29,9 @@ typedef struct hs_args {
 int hs_common_option(int c, const char *arg, hs_args *a, const char *usage, const char *description,
                      const cli_option *opts, int *rc);
 
-/* Checks the operands after the options: at least min, at most max.
- * Returns the index of the first, or -1 after a usage error. */
-int hs_operands(int argc, char **argv, int min, int max, const char *missing);
+/* cli.h's, under the names the commands use */
+#define hs_operands    cli_operands
+#define hs_parse_count cli_parse_count
 
 /* Parses "@123" (or "123") into a node id; usage error on anything else. */
 int hs_parse_id(const char *arg, uint64_t *id);
@@ -55,9 +55,6 @@ void hs_loaded_close(hs_loaded *l);
 
 /* The code of the node type named name, or UINT32_MAX. */
 unsigned hs_node_type(const v8a_heap *h, const char *name);
-
-/* Parses a non-negative count option; a usage error otherwise. */
-int hs_parse_count(const char *opt, const char *arg, long *out);
 
 /* Options every report command has. */
 #define HS_COMMON_OPTIONS                                                                          \

@@ -48,16 +48,6 @@ unsigned hs_node_type(const v8a_heap *h, const char *name)
     return UINT32_MAX;
 }
 
-int hs_parse_count(const char *opt, const char *arg, long *out)
-{
-    char *end;
-    long v = strtol(arg, &end, 10);
-    if (!*arg || *end || v < 0 || v > 100000000)
-        return cli_usage_error("%s: '%s' is not a count", opt, arg);
-    *out = v;
-    return 0;
-}
-
 int hs_common_option(int c, const char *arg, hs_args *a, const char *usage, const char *description,
                      const cli_option *opts, int *rc)
 {
@@ -76,20 +66,6 @@ int hs_common_option(int c, const char *arg, hs_args *a, const char *usage, cons
         return -1;
     default: return 0;
     }
-}
-
-int hs_operands(int argc, char **argv, int min, int max, const char *missing)
-{
-    int i = cli_operand_index();
-    if (argc - i < min) {
-        cli_usage_error("missing %s", missing);
-        return -1;
-    }
-    if (argc - i > max) {
-        cli_usage_error("unexpected argument '%s'", argv[i + max]);
-        return -1;
-    }
-    return i;
 }
 
 int hs_parse_id(const char *arg, uint64_t *id)
