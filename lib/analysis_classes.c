@@ -624,6 +624,32 @@ static int class_retained(v8a_analysis *a)
     return 0;
 }
 
+/* The most edges of one node: what an object's property list needs. */
+static uint32_t max_degree(const v8a_heap *h)
+{
+    uint32_t degree = 0;
+    for (uint32_t o = 0; o < h->node_count; o++)
+        if (h->first_edge[o + 1] - h->first_edge[o] > degree)
+            degree = h->first_edge[o + 1] - h->first_edge[o];
+    return degree;
+}
+
+/* Per node, the index of its location (the last one given), or NONE; NULL
+ * with *oom clear when the snapshot has no locations. */
+static uint32_t *location_index(const v8a_heap *h, int *oom)
+{
+    *oom = 0;
+    if (!h->location_count) return NULL;
+    uint32_t *loc_of = v8a__malloc((size_t)h->node_count * 4 + 4);
+    if (!loc_of) {
+        *oom = 1;
+        return NULL;
+    }
+    memset(loc_of, 0xff, (size_t)h->node_count * 4 + 4);
+    for (uint32_t i = 0; i < h->location_count; i++) loc_of[h->loc_node[i]] = i;
+    return loc_of;
+}
+
 /* The Summary aggregates of every class, from a->cls: count, shallow size,
  * minimum distance, retained size. */
 static int aggregate_classes(v8a_analysis *a)
@@ -669,11 +695,7 @@ int v8a__classes(v8a_analysis *a)
     memset(&in, 0, sizeof in);
     a->cls = v8a__malloc((size_t)n * 4 + 4);
     c.raw_cls = v8a__malloc((size_t)h->string_count * 4 + 4);
-    uint32_t degree = 0; /* the most edges of one node: what an object's property list needs */
-    for (uint32_t o = 0; o < n; o++)
-        if (h->first_edge[o + 1] - h->first_edge[o] > degree)
-            degree = h->first_edge[o + 1] - h->first_edge[o];
-    scratch = v8a__malloc((size_t)degree * 4 + 4);
+    scratch = v8a__malloc((size_t)max_degree(h) * 4 + 4);
     if (!a->cls || !c.raw_cls || !scratch) goto oom;
     memset(c.raw_cls, 0xff, (size_t)h->string_count * 4 + 4);
     uint32_t object_sid = UINT32_MAX;
@@ -682,12 +704,9 @@ int v8a__classes(v8a_analysis *a)
     if ((rc = infer_interfaces(&c, object_sid, &a->ifaces)) < 0 ||
         (rc = compile_interfaces(&c, &in, a->ifaces, NULL)) < 0)
         goto done;
-    if (h->location_count) {
-        loc_of = v8a__malloc((size_t)n * 4 + 4);
-        if (!loc_of) goto oom;
-        memset(loc_of, 0xff, (size_t)n * 4 + 4);
-        for (uint32_t i = 0; i < h->location_count; i++) loc_of[h->loc_node[i]] = i; /* last wins */
-    }
+    int no_mem;
+    loc_of = location_index(h, &no_mem);
+    if (no_mem) goto oom;
     for (uint32_t o = 0; o < n; o++) {
         int64_t k = node_class(&c, o, &in, object_sid, scratch);
         if (k < 0) goto oom;
@@ -745,18 +764,10 @@ int v8a_analysis_apply_interfaces(v8a_analysis *a, const v8a_interfaces *defs)
     if (a->nt.object < 0 || object_sid == UINT32_MAX) return 0; /* no plain objects */
     int64_t object_cls = interface_class(&c, "Object", &c.loctext);
     if (object_cls < 0 || (rc = compile_interfaces(&c, &in, defs, &c.loctext)) < 0) goto oom;
-    uint32_t degree = 0;
-    for (uint32_t o = 0; o < n; o++)
-        if (h->first_edge[o + 1] - h->first_edge[o] > degree)
-            degree = h->first_edge[o + 1] - h->first_edge[o];
-    scratch = v8a__malloc((size_t)degree * 4 + 4);
-    if (!scratch) goto oom;
-    if (h->location_count) {
-        loc_of = v8a__malloc((size_t)n * 4 + 4);
-        if (!loc_of) goto oom;
-        memset(loc_of, 0xff, (size_t)n * 4 + 4);
-        for (uint32_t i = 0; i < h->location_count; i++) loc_of[h->loc_node[i]] = i;
-    }
+    scratch = v8a__malloc((size_t)max_degree(h) * 4 + 4);
+    int no_mem;
+    loc_of = location_index(h, &no_mem);
+    if (!scratch || no_mem) goto oom;
     for (uint32_t o = 0; o < n; o++) {
         if (!is_plain(a, o, object_sid)) continue;
         uint32_t ic = match_interface(&in, h, a, o, scratch);
