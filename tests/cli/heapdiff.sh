@@ -40,6 +40,11 @@ gate_error count-bytes 'class:X.count>+1MB' "'class:X.count>+1MB': count counts 
 gate_error huge 'total>99999999999999999999' "'total>99999999999999999999': column 7: the number is too large"
 gate_error leaked 'leaked.count>1' "'leaked.count>1': leaked needs three snapshots"
 gate_error time 'total>5ms' "'total>5ms': a heap measure is not a time"
+gate_error pct-new 'class:X.new>+10%' "'class:X.new>+10%': new is measured in one snapshot only, so it has no percentage of change: give a number"
+run gate:pct-leaked 2 "$HD" --fail-on 'leaked.count>5%' no-a no-b no-c &&
+    same gate:pct-leaked "$T/err" "heapdiff: --fail-on 'leaked.count>5%': leaked is measured in one snapshot only, so it has no percentage of change: give a number
+Try 'heapdiff --help'."
+gate_error bad-regex 'class:/(/.size>1' "'class:/(/.size>1': regex: regex error at offset 1: missing closing parenthesis"
 
 # ---- the report ----
 run text 0 "$HD" --top 3 --growth 1 --paths 2 "$B" "$A" && same text "$T/out" "before    app-before.heapsnapshot.gz (42646 nodes, 3.1 MiB)
@@ -74,13 +79,16 @@ Comparison (DevTools), by size delta: 1 of 1 classes
 Class       # New  # Deleted  # Delta  Alloc. Size  Freed Size  Size Delta  Retained Delta
 LeakRecord   2000          0    +2000     93.8 KiB         0 B   +93.8 KiB        +2.6 MiB
 
-Objects that kept their id but changed size: 11 (+49.4 KiB).
-
 What keeps the growth alive
 LeakRecord: 2000 new objects, size +93.8 KiB, retained +2.6 MiB
 Objects  Retained  Retainer path
    2000   2.6 MiB  global.leakedRecords > Array[] > LeakRecord"
-run ignore-filter 0 "$HD" --ignore '.' --growth 0 "$B" "$A" && has ignore-filter "$T/out" "by size delta: 0 of 0 classes"
+run ignore-filter 0 "$HD" --ignore '.' --growth 0 "$B" "$A" && has ignore-filter "$T/out" "by size delta: 0 of 0 classes" &&
+    has ignore-filter-why "$T/out" "^No class with new or deleted objects passes --class and --ignore.$"
+run top-0-all 0 "$HD" --top 0 --growth 0 "$B" "$A" && has top-0-all "$T/out" "by size delta: 46 of 46 classes"
+run two-stdin 2 "$HD" - - && has two-stdin "$T/err" "standard input (-) can be read once"
+run gate-misspelt 0 "$HD" --growth 0 --fail-on 'class:Leakrecord.count>+100' "$B" "$A" &&
+    same gate-misspelt "$T/err" "heapdiff: warning: --fail-on 'class:Leakrecord.count>+100': no class is named 'Leakrecord' in either snapshot; it measures 0"
 run csv 0 "$HD" -f csv --top 2 "$B" "$A" && tr -d '\r' <"$T/out" >"$T/csv" && same csv "$T/csv" 'class,key,new,deleted,delta,alloc_size,freed_size,size_delta,retained_delta,count_before,count_after,retained_before,retained_after,resized,resized_delta
 system / JSArrayBufferData,",system / JSArrayBufferData",2201,1,2200,15155202,2,15155200,15155200,134,2334,166261,15321461,0,0
 Buffer,"25,267,15,Buffer",2200,0,2200,211200,0,211200,15560000,102,2302,120992,15680992,0,0'
@@ -117,7 +125,7 @@ run gate-by-key 1 "$HD" --growth 0 --fail-on 'class:"82,49,13,LeakRecord".new>=2
 # ---- three snapshots (memlab) ----
 run three 0 "$HD" --top 2 --growth 0 --paths 1 "$B" "$A" "$A" &&
     has three "$T/out" "^Leaks (memlab): allocated between baseline and target, alive in final" &&
-    has three-count "$T/out" "^16383 objects, 15.3 MiB shallow, 15.5 MiB retained.$"
+    has three-count "$T/out" "^14076 objects, 15.3 MiB shallow, 15.4 MiB retained.$"
 run three-gate 1 "$HD" --growth 0 --fail-on 'leaked.retained>1MB' -f json "$B" "$A" "$A" &&
     has three-json "$T/out" '"leaks": {'
 

@@ -71,21 +71,18 @@ static void stats_of(const v8a_analysis *a, const v8a_heap *h, hd_input *in)
     in->nodes = v8a_heap_node_count(h);
 }
 
-static int keep_row(const hd_options *o, const v8a_diff_class *c, int *err)
+/* Does class name pass --class and --ignore? 1 yes, 0 no, -1 regex failure
+ * (printed). */
+static int passes(const hd_options *o, const char *name)
 {
-    if (!o->all && !c->in_devtools) return 0;
-    size_t n = strlen(c->name);
-    if (o->only) {
-        int m = v8a_regex_match(o->only, c->name, n);
-        if (m < 0) return *err = 1, 0;
-        if (!m) return 0;
+    size_t n = strlen(name);
+    int m = o->only ? v8a_regex_match(o->only, name, n) : 1;
+    if (m == 1 && o->ignore) {
+        m = v8a_regex_match(o->ignore, name, n);
+        if (m >= 0) m = !m;
     }
-    if (o->ignore) {
-        int m = v8a_regex_match(o->ignore, c->name, n);
-        if (m < 0) return *err = 1, 0;
-        if (m) return 0;
-    }
-    return 1;
+    if (m < 0) cli_fail();
+    return m;
 }
 
 static int copy_groups(hd_path **out, size_t *nout, v8a_path_group *g, size_t ng, long max)
@@ -155,6 +152,20 @@ static int find_leaks(hd_report *r, const hd_options *o, v8a_store **stores, con
         cli_error("out of memory");
         goto done;
     }
+    /* the filters, and DevTools' sizes: objects left with no size after the
+     * transfer are not counted, as in the comparison */
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t x = leaked[i];
+        if (v8a_analysis_shallow_size(a, x) == 0) continue;
+        int m = passes(o, v8a_analysis_get_class(a, v8a_analysis_class(a, x))->name);
+        if (m < 0) {
+            free(per);
+            goto done;
+        }
+        if (m) leaked[kept++] = x;
+    }
+    n = kept;
     for (size_t i = 0; i < n; i++) state[leaked[i]] = 1;
     uint32_t root = v8a_analysis_root(a);
     for (size_t i = 0; i < n; i++) {
@@ -185,15 +196,10 @@ static int find_leaks(hd_report *r, const hd_options *o, v8a_store **stores, con
     /* classes by retained size */
     for (uint32_t c = 0; c < nc; c++) {
         if (!per[c].count) continue;
-        if (o->only || o->ignore) {
-            const char *name = v8a_analysis_get_class(a, c)->name;
-            if ((o->only && v8a_regex_match(o->only, name, strlen(name)) != 1) ||
-                (o->ignore && v8a_regex_match(o->ignore, name, strlen(name)) == 1))
-                continue;
-        }
         per[r->nleak_classes] = per[c];
         per[r->nleak_classes].name = strdup(v8a_analysis_get_class(a, c)->name);
-        if (!per[r->nleak_classes].name) {
+        per[r->nleak_classes].key = strdup(v8a_analysis_get_class(a, c)->key);
+        if (!per[r->nleak_classes].name || !per[r->nleak_classes].key) {
             free(per);
             cli_error("out of memory");
             goto done;
@@ -207,14 +213,18 @@ static int find_leaks(hd_report *r, const hd_options *o, v8a_store **stores, con
             per[j] = per[j - 1];
             per[j - 1] = t;
         }
-    while (o->top >= 0 && r->nleak_classes > (size_t)o->top) free(per[--r->nleak_classes].name);
+    while (o->top > 0 && r->nleak_classes > (size_t)o->top) {
+        r->nleak_classes--;
+        free(per[r->nleak_classes].name);
+        free(per[r->nleak_classes].key);
+    }
     v8a_path_group *g = NULL;
     size_t ng = 0;
     if (v8a_retainer_groups(&g, &ng, a, leaked, n) < 0) {
         cli_fail();
         goto done;
     }
-    int bad = copy_groups(&r->leak_paths, &r->nleak_paths, g, ng, o->paths * 3);
+    int bad = copy_groups(&r->leak_paths, &r->nleak_paths, g, ng, o->paths);
     v8a_path_groups_free(g, ng);
     if (bad) {
         cli_error("out of memory");
@@ -267,13 +277,12 @@ int hd_compare(hd_report *r, const hd_options *o)
     a = NULL;
     h = NULL;
     if (o->ninputs == 3) {
-        v8a_heap *th = NULL;
-        if (cli_snapshot_load(stores[1], &th, NULL) < 0) {
+        char buf[32];
+        if (v8a_store_get_meta(stores[1], "node_count", buf, sizeof buf) < 0) {
             cli_fail();
             goto done;
         }
-        r->in[1].nodes = v8a_heap_node_count(th);
-        v8a_heap_free(th);
+        r->in[1].nodes = strtoull(buf, NULL, 10);
     }
 
     if (cli_snapshot_load(stores[last], &h, &a) < 0 || v8a_diff_side_new(&sa, h, a) < 0 ||
@@ -295,19 +304,18 @@ int hd_compare(hd_report *r, const hd_options *o)
     }
     for (size_t i = 0; i < n; i++) {
         const v8a_diff_class *c = v8a_diff_get_class(r->diff, i);
+        r->ndevtools += (size_t)c->in_devtools;
+        int m = passes(o, c->name);
+        if (m < 0) goto done;
+        if (!m) continue;
         r->resized_count += c->resized_count;
         r->resized_delta += c->resized_delta;
-        int err = 0;
-        if (keep_row(o, c, &err)) r->rows[r->nrows++] = c;
-        if (err) {
-            cli_fail();
-            goto done;
-        }
+        if (o->all || c->in_devtools) r->rows[r->nrows++] = c;
     }
     r->nrows_all = r->nrows;
     if (explain_growth(r, o, a)) goto done;
     if (o->ninputs == 3 && find_leaks(r, o, stores, h, a)) goto done;
-    if (o->top >= 0 && r->nrows > (size_t)o->top) r->nrows = (size_t)o->top;
+    if (o->top > 0 && r->nrows > (size_t)o->top) r->nrows = (size_t)o->top;
     rc = 0;
 done:
     v8a_diff_side_free(sb);
@@ -331,7 +339,10 @@ void hd_report_free(hd_report *r)
     free(r->rows);
     for (size_t i = 0; i < r->ngrowth; i++) free_paths(r->growth[i].paths, r->growth[i].npaths);
     free(r->growth);
-    for (size_t i = 0; i < r->nleak_classes; i++) free(r->leak_classes[i].name);
+    for (size_t i = 0; i < r->nleak_classes; i++) {
+        free(r->leak_classes[i].name);
+        free(r->leak_classes[i].key);
+    }
     free(r->leak_classes);
     free_paths(r->leak_paths, r->nleak_paths);
     for (size_t i = 0; i < r->ngates; i++) {

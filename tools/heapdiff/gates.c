@@ -9,6 +9,7 @@
  */
 #include "heapdiff.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,6 +73,12 @@ static int check_names(const hd_report *r, const hd_options *o, const v8a_gate *
     }
     if (g->unit == V8A_UNIT_TIME)
         return cli_usage_error("--fail-on '%s': a heap measure is not a time", g->text);
+    int after_only = f == F_NEW || f == F_DELETED || f == F_ALLOC || f == F_FREED ||
+                     strcmp(g->subject, "leaked") == 0;
+    if (after_only && g->unit == V8A_UNIT_PERCENT)
+        return cli_usage_error("--fail-on '%s': %s is measured in one snapshot only, so it has no "
+                               "percentage of change: give a number",
+                               g->text, strcmp(g->subject, "leaked") == 0 ? "leaked" : fields[f]);
     if (is_count(f) && g->unit == V8A_UNIT_BYTES)
         return cli_usage_error("--fail-on '%s': %s counts objects, not bytes", g->text, fields[f]);
     return 0;
@@ -88,8 +95,8 @@ int hd_gates_parse(hd_report *r, const hd_options *o)
         hd_gate *gt = &r->gates[r->ngates++];
         gt->g = g;
         if (check_names(r, o, g)) return CLI_TROUBLE;
-        if (g->target_is_regex && v8a_regex_new(&gt->re, g->target, "--fail-on") < 0)
-            return cli_usage_error("%s", v8a_error_last()->message);
+        if (g->target_is_regex && v8a_regex_new(&gt->re, g->target, "regex") < 0)
+            return cli_usage_error("--fail-on '%s': %s", g->text, v8a_error_last()->message);
     }
     return 0;
 }
@@ -123,8 +130,16 @@ int hd_gates_check(hd_report *r, const hd_options *o)
                 int m = gt->re ? v8a_regex_match(gt->re, c->name, strlen(c->name))
                                : strcmp(c->name, g->target) == 0 || strcmp(c->key, g->target) == 0;
                 if (m < 0) return cli_fail();
-                if (m) class_values(c, f, &b, &a);
+                if (m) {
+                    class_values(c, f, &b, &a);
+                    gt->matched++;
+                }
             }
+            if (!gt->matched)
+                fprintf(stderr,
+                        "heapdiff: warning: --fail-on '%s': no class %s '%s' in either "
+                        "snapshot; it measures 0\n",
+                        g->text, gt->re ? "matches" : "is named", g->target);
         } else if (strcmp(g->subject, "leaked") == 0) {
             a = f == F_COUNT  ? r->leak_count
                 : f == F_SIZE ? (double)r->leak_shallow

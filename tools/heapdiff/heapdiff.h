@@ -50,14 +50,15 @@ typedef struct hd_growth {
 } hd_growth;
 
 typedef struct hd_leak_class {
-    char *name;
+    char *name, *key;
     uint32_t count;
     uint64_t shallow, retained;
 } hd_leak_class;
 
 typedef struct hd_gate {
     v8a_gate *g;
-    v8a_regex *re; /* class:/REGEX/ */
+    size_t matched; /* class gates: classes measured */
+    v8a_regex *re;  /* class:/REGEX/ */
     double before, after, measured;
     int tripped;
 } hd_gate;
@@ -77,6 +78,7 @@ typedef struct hd_report {
     v8a_diff *diff;
     const v8a_diff_class **rows; /* filtered, in order */
     size_t nrows, nrows_all;     /* shown, and before --top */
+    size_t ndevtools;            /* DevTools' rows before the filters */
     uint32_t resized_count;
     int64_t resized_delta;
     hd_growth *growth;

@@ -114,9 +114,15 @@ int hd_write_html(const hd_report *r, const hd_options *o, FILE *f)
             "<title>heapdiff</title><style>%s</style></head><body>\n<h1>heapdiff</h1>\n<ul>\n",
             style);
     for (int i = 0; i < r->ninputs; i++) {
+        char b[32];
         fprintf(f, "<li>%s: <code>", r->ninputs == 3 ? role3[i] : role2[i]);
         esc(f, r->in[i].path);
-        fprintf(f, "</code> (%" PRIu64 " nodes)</li>\n", r->in[i].nodes);
+        fprintf(f, "</code> (%" PRIu64 " nodes", r->in[i].nodes);
+        if (r->ninputs != 3 || i != 1) {
+            cli_human_bytes(b, sizeof b, r->in[i].st.total);
+            fprintf(f, ", %s", b);
+        }
+        fputs(")</li>\n", f);
     }
     fputs("</ul>\n", f);
     if (r->ngates) {
@@ -133,9 +139,9 @@ int hd_write_html(const hd_report *r, const hd_options *o, FILE *f)
         fputs("</ul>\n", f);
     }
 
-    static const char *const tcols[] = {"Measure", "Before", "After", "Delta"};
+    static const char *const tcols[] = {"Measure", "Before", "After", "Delta", "Change"};
     fputs("<h2>Totals</h2>\n", f);
-    head(f, tcols, 4);
+    head(f, tcols, 5);
     for (int i = 0; i < HD_NTOTALS; i++) {
         const hd_total *t = &r->totals[i];
         fputs("<tr>", f);
@@ -143,6 +149,11 @@ int hd_write_html(const hd_report *r, const hd_options *o, FILE *f)
         td_bytes(f, t->before);
         td_bytes(f, t->after);
         td_delta_bytes(f, (int64_t)t->after - (int64_t)t->before);
+        double p = t->before ? ((double)t->after - (double)t->before) / (double)t->before * 100 : 0;
+        if (t->before)
+            fprintf(f, "<td class=n data-v=\"%.4f\">%+.1f%%</td>", p, p);
+        else
+            fprintf(f, "<td class=n data-v=\"0\">%s</td>", t->after ? "new" : "0.0%");
         fputs("</tr>\n", f);
     }
     fputs("</tbody></table>\n", f);
@@ -166,6 +177,12 @@ int hd_write_html(const hd_report *r, const hd_options *o, FILE *f)
         fputs("</tr>\n", f);
     }
     fputs("</tbody></table>\n", f);
+    if (r->resized_count) {
+        char b[32];
+        hd_signed_bytes(b, sizeof b, r->resized_delta);
+        fprintf(f, "<p>Objects that kept their id but changed size: %" PRIu32 " (%s).</p>\n",
+                r->resized_count, b);
+    }
 
     if (r->ngrowth) fputs("<h2>What keeps the growth alive</h2>\n", f);
     for (size_t i = 0; i < r->ngrowth; i++) {
@@ -176,6 +193,9 @@ int hd_write_html(const hd_report *r, const hd_options *o, FILE *f)
         esc(f, g->cls->name);
         fprintf(f, "</code>: %" PRIu32 " new objects, %s</h3>\n", g->cls->new_count, b);
         paths(f, g->paths, g->npaths);
+        if (g->unreachable)
+            fprintf(f, "<p>%" PRIu32 " of them are not reachable from the roots.</p>\n",
+                    g->unreachable);
     }
     if (r->ninputs == 3) {
         static const char *const lcols[] = {"Class", "Objects", "Shallow Size", "Retained Size"};

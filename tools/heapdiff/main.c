@@ -32,11 +32,11 @@ static const cli_option options[] = {
      "exit 1 when EXPR holds, e.g. 'total>+5MB', 'class:Foo.count>+100' (repeatable)"},
     {"class", OPT_CLASS, "REGEX", "only classes whose name matches REGEX (PCRE2)"},
     {"ignore", OPT_IGNORE, "REGEX", "leave out classes whose name matches REGEX"},
-    {"top", OPT_TOP, "N", "show the N classes that grew most (default 20; json, csv: all)"},
+    {"top", OPT_TOP, "N", "show the N classes that grew most (default 20; json, csv: all; 0: all)"},
     {"growth", OPT_GROWTH, "N", "explain the N classes that grew most (default 3; 0: none)"},
     {"paths", OPT_PATHS, "N", "retainer paths per class (default 3)"},
     {"all", OPT_ALL, NULL, "also classes without new or deleted objects (DevTools hides them)"},
-    {"jobs", 'j', "N", "import up to N raw snapshots at once (default: the number of cores)"},
+    {"jobs", 'j', "N", "import up to N raw snapshots at once, 1 to 3 (default: the cores)"},
     {"no-cache", OPT_NO_CACHE, NULL, "import raw snapshots afresh, into temporary files"},
     {"help", 'h', NULL, "show this help"},
     {"version", 'V', NULL, "show the version"},
@@ -147,7 +147,13 @@ int main(int argc, char **argv)
     }
     o.ninputs = argc - i;
     for (int k = 0; k < o.ninputs; k++) o.inputs[k] = argv[i + k];
-    if (o.top == -2) o.top = o.fmt == HD_JSON || o.fmt == HD_CSV ? -1 : 20;
+    if (o.top == -2) o.top = o.fmt == HD_JSON || o.fmt == HD_CSV ? 0 : 20;
+    int stdin_inputs = 0;
+    for (int k = 0; k < o.ninputs; k++) stdin_inputs += strcmp(o.inputs[k], "-") == 0;
+    if (stdin_inputs > 1) {
+        cli_usage_error("standard input (-) can be read once: give it as one input only");
+        goto done;
+    }
     o.gates = gates;
     if (compile(&o.only, only, "--class") || compile(&o.ignore, ignore, "--ignore")) goto done;
     /* malformed gates are usage errors, found before any work */

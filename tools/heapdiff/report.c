@@ -10,6 +10,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <table.h>
 #include <yajl/yajl_gen.h>
@@ -195,7 +196,12 @@ static int write_human(const hd_report *r, const hd_options *o, FILE *f, int md)
     static const char *const role2[] = {"before", "after"};
     static const char *const role3[] = {"baseline", "target", "final"};
     char b1[32], b2[32];
-    if (md) fprintf(f, "## heapdiff\n\n");
+    if (md) {
+        fprintf(f, "## heapdiff\n\n");
+        if (r->ngates)
+            fprintf(f, "%s: %zu of %zu gates tripped.\n\n", r->tripped ? "**FAIL**" : "**pass**",
+                    r->tripped, r->ngates);
+    }
     for (int i = 0; i < r->ninputs; i++) {
         const char *role = r->ninputs == 3 ? role3[i] : role2[i];
         if (i == 1 && r->ninputs == 3) {
@@ -224,7 +230,9 @@ static int write_human(const hd_report *r, const hd_options *o, FILE *f, int md)
              r->nrows, r->nrows_all);
     heading(f, md, title);
     if (r->nrows_all == 0)
-        fprintf(f, "No class has new or deleted objects.\n");
+        fprintf(f, r->ndevtools ? "No class with new or deleted objects passes --class and "
+                                  "--ignore.\n"
+                                : "No class has new or deleted objects.\n");
     else if (put_table(classes_table(r, 0), f, md))
         return -1;
     if (r->resized_count) {
@@ -301,13 +309,25 @@ static void j_int(yajl_gen g, const char *k, long long v)
     yajl_gen_integer(g, v);
 }
 
+/* A double in its shortest form that reads back exactly; integers without
+ * a fraction; null when not finite. */
 static void j_num(yajl_gen g, const char *k, double v)
 {
     S(g, k);
-    if (isfinite(v))
-        yajl_gen_double(g, v);
-    else
+    if (!isfinite(v)) {
         yajl_gen_null(g);
+        return;
+    }
+    char buf[40];
+    if (v == floor(v) && fabs(v) < 9e15) {
+        snprintf(buf, sizeof buf, "%.0f", v);
+    } else {
+        for (int prec = 1; prec <= 17; prec++) {
+            snprintf(buf, sizeof buf, "%.*g", prec, v);
+            if (strtod(buf, NULL) == v) break;
+        }
+    }
+    yajl_gen_number(g, buf, strlen(buf));
 }
 
 static void j_str(yajl_gen g, const char *k, const char *v)
@@ -403,11 +423,11 @@ static int write_json(const hd_report *r, FILE *f)
         j_num(g, "change_pct", pct(t->before, t->after));
         yajl_gen_map_close(g);
     }
+    yajl_gen_map_close(g);
     S(g, "resized");
     yajl_gen_map_open(g);
     j_int(g, "count", r->resized_count);
     j_int(g, "delta", r->resized_delta);
-    yajl_gen_map_close(g);
     yajl_gen_map_close(g);
     S(g, "classes");
     yajl_gen_array_open(g);
@@ -419,6 +439,7 @@ static int write_json(const hd_report *r, FILE *f)
         const hd_growth *gr = &r->growth[i];
         yajl_gen_map_open(g);
         j_str(g, "class", gr->cls->name);
+        j_str(g, "key", gr->cls->key);
         j_int(g, "new", gr->cls->new_count);
         j_int(g, "size_delta", gr->cls->size_delta);
         j_int(g, "retained_delta", gr->cls->retained_delta);
@@ -440,6 +461,7 @@ static int write_json(const hd_report *r, FILE *f)
             const hd_leak_class *c = &r->leak_classes[i];
             yajl_gen_map_open(g);
             j_str(g, "class", c->name);
+            j_str(g, "key", c->key);
             j_int(g, "count", c->count);
             j_int(g, "shallow_size", (long long)c->shallow);
             j_int(g, "retained_size", (long long)c->retained);
@@ -460,6 +482,8 @@ static int write_json(const hd_report *r, FILE *f)
         j_num(g, "after", gt->after);
         j_num(g, "measured", gt->measured);
         j_num(g, "threshold", gt->g->value);
+        if (strcmp(gt->g->subject, "class") == 0)
+            j_int(g, "matched_classes", (long long)gt->matched);
         S(g, "tripped");
         yajl_gen_bool(g, gt->tripped);
         yajl_gen_map_close(g);
