@@ -269,7 +269,11 @@ static int signature(const v8a_analysis *a, const v8a_path *p, char **buf, size_
     /* start below the synthetic root: "global.leaked[] > Array..." */
     for (uint32_t i = p->len > 1 ? 1 : 0; i < p->len; i++) {
         char part[600];
-        const char *cls = a->classes[a->cls[p->nodes[i]]].name;
+        uint32_t o = p->nodes[i];
+        /* synthetic nodes by their own names: "(GC roots)", "(Handle scope)" */
+        const char *cls = a->h->node_type[o] == (uint8_t)a->nt.synthetic
+                              ? v8a_heap_string(a->h, a->h->node_name[o], NULL)
+                              : a->classes[a->cls[o]].name;
         int k;
         if (i + 1 < p->len) {
             char lab[300];
