@@ -142,8 +142,8 @@ int64_t v8a__prof_frame(v8a__prof *b, uint32_t name, uint32_t url, int32_t line,
 
 const char *v8a_profile_format_name(v8a_profile_format f)
 {
-    static const char *const n[] = {"cpuprofile", "legacy", "trace", "heapprofile"};
-    return (unsigned)f < 4 ? n[f] : "?";
+    static const char *const n[] = {"cpuprofile", "legacy", "trace", "heapprofile", "heapsnapshot"};
+    return (unsigned)f < sizeof n / sizeof *n ? n[f] : "?";
 }
 
 const char *v8a_frame_category_name(v8a_frame_category c)

@@ -4,6 +4,7 @@
 #include "suites.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static v8a_heap *from_text(const char *text)
@@ -240,6 +241,51 @@ static void test_interfaces(void)
     v8a_heap_free(hb);
 }
 
+/* The dominator tree as a heap profile: totals are retained sizes, and the
+ * planted leak's Map is the widest child of the global that holds it. */
+static void test_memory_flame(void)
+{
+    v8a_heap *h = NULL;
+    v8a_analysis *a = NULL;
+    v8a_profile *p = NULL;
+    CU_ASSERT_EQUAL_FATAL(v8a_heap_read(&h, fixture("app-after.heapsnapshot.gz"), NULL), 0);
+    CU_ASSERT_EQUAL_FATAL(v8a_analyze(&a, h, NULL), 0);
+    CU_ASSERT_EQUAL_FATAL(v8a_profile_from_heap(&p, h, a), 0);
+    CU_ASSERT_EQUAL(p->kind, V8A_PROFILE_HEAP);
+    CU_ASSERT_TRUE(p->nnodes > 100 && p->nnodes < v8a_heap_node_count(h));
+    int64_t *self = calloc(p->nnodes, sizeof *self), *total = calloc(p->nnodes, sizeof *total);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(self);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(total);
+    CU_ASSERT_EQUAL(v8a_profile_self_weights(p, V8A_WEIGHT_TIME, self), 0);
+    v8a_profile_totals(p, self, total);
+    /* the root holds every shallow byte (retained size less extra native bytes) */
+    uint64_t objects = 0;
+    for (uint32_t i = 0; i < p->nnodes; i++) {
+        CU_ASSERT_TRUE(i == 0 || p->nodes[i].parent < i);
+        objects += (uint64_t)p->nodes[i].hit_count;
+    }
+    CU_ASSERT_EQUAL(objects, v8a_heap_node_count(h));
+    CU_ASSERT_EQUAL((uint64_t)total[0], v8a_analysis_retained_size(a, 0));
+    /* the heaviest "global" node, and its widest child */
+    uint32_t g = UINT32_MAX;
+    for (uint32_t i = 0; i < p->nnodes; i++)
+        if (strcmp(v8a_profile_string(p, p->frames[p->nodes[i].frame].name), "global") == 0 &&
+            (g == UINT32_MAX || total[i] > total[g]))
+            g = i;
+    CU_ASSERT_FATAL(g != UINT32_MAX);
+    uint32_t w = UINT32_MAX;
+    for (uint32_t i = 0; i < p->nnodes; i++)
+        if (p->nodes[i].parent == g && (w == UINT32_MAX || total[i] > total[w])) w = i;
+    CU_ASSERT_FATAL(w != UINT32_MAX);
+    CU_ASSERT_STRING_EQUAL(v8a_profile_string(p, p->frames[p->nodes[w].frame].name), "Map");
+    CU_ASSERT_TRUE(total[w] >= 13156040); /* the blobCache Map alone retains that */
+    free(self);
+    free(total);
+    v8a_profile_free(p);
+    v8a_analysis_free(a);
+    v8a_heap_free(h);
+}
+
 void suite_analysis(CU_pSuite s)
 {
     ADD(s, test_mock_a);
@@ -248,4 +294,5 @@ void suite_analysis(CU_pSuite s)
     ADD(s, test_raw_sizes);
     ADD(s, test_detached_and_hand);
     ADD(s, test_interfaces);
+    ADD(s, test_memory_flame);
 }

@@ -17,6 +17,7 @@
 #ifndef V8A_PROFILE_H
 #define V8A_PROFILE_H
 
+#include <v8a/analysis.h>
 #include <v8a/common.h>
 
 #include <stddef.h>
@@ -36,10 +37,12 @@ typedef enum v8a_profile_kind {
 
 /* Which producer's layout the file had. */
 typedef enum v8a_profile_format {
-    V8A_PROFILE_FORMAT_CPUPROFILE = 0, /* CDP Profiler.Profile (node --cpu-prof, Chrome) */
-    V8A_PROFILE_FORMAT_LEGACY = 1,     /* nested "head" tree, times in seconds */
-    V8A_PROFILE_FORMAT_TRACE = 2,      /* Chrome trace: Profile + ProfileChunk events */
-    V8A_PROFILE_FORMAT_HEAPPROFILE = 3 /* node --heap-prof (sampling heap profiler) */
+    V8A_PROFILE_FORMAT_CPUPROFILE = 0,  /* CDP Profiler.Profile (node --cpu-prof, Chrome) */
+    V8A_PROFILE_FORMAT_LEGACY = 1,      /* nested "head" tree, times in seconds */
+    V8A_PROFILE_FORMAT_TRACE = 2,       /* Chrome trace: Profile + ProfileChunk events */
+    V8A_PROFILE_FORMAT_HEAPPROFILE = 3, /* node --heap-prof (sampling heap profiler) */
+    V8A_PROFILE_FORMAT_HEAPSNAPSHOT =
+        4 /* a heap snapshot's dominator tree (v8a_profile_from_heap) */
 } v8a_profile_format;
 
 /* What a frame is, for colouring and filtering. */
@@ -215,6 +218,14 @@ int v8a_profile_self_weights(const v8a_profile *p, v8a_weight w, int64_t *self);
 /* Fills total[nnodes] from self[nnodes]: a node's total is its self plus its
  * children's totals. */
 void v8a_profile_totals(const v8a_profile *p, const int64_t *self, int64_t *total);
+
+/* A heap snapshot's dominator tree as a heap profile, for memory flame
+ * graphs: one frame per class; one node per class under each path of
+ * dominators, standing for those objects (hit_count counts them, self_bytes
+ * sums their shallow sizes, id is the first one's id, low 32 bits), so a
+ * node's total is their retained size. No samples. *out is the caller's,
+ * freed with v8a_profile_free(). Fails with V8A_ENOMEM. */
+int v8a_profile_from_heap(v8a_profile **out, const v8a_heap *h, const v8a_analysis *a);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,132 @@
+/* heap_flame.c - a heap snapshot's dominator tree as a profile, so that the
+ * flame renderer draws memory: each frame a class, each node the objects of
+ * one class under one path of dominators, its self weight their shallow
+ * sizes. A node's total is then the retained size of the objects it stands
+ * for, so an icicle of it shows at a glance which object holds the heap.
+ *
+ * The tree is aggregated while it is built: the dominator tree is walked in
+ * pre-order and each object joins the child of its dominator's node that has
+ * its class (a hash of (parent node, class)), so 2000 records under one array
+ * are one node and the profile stays small whatever the snapshot's size.
+ * Parents are made before children, as the profile model requires.
+ */
+#include "alloc.h"
+#include "analysis_internal.h"
+#include "error.h"
+#include "strmap.h"
+
+#include <string.h>
+#include <v8a/profile.h>
+
+/* A frame category for the objects of a node type: user objects and
+ * closures are the application's; arrays, strings and numbers V8's values
+ * (core); code, hidden and system objects V8's own (native); native objects
+ * (ArrayBuffer backing stores, DOM) are reported as a package, "native". */
+static uint32_t category_of(const v8a_analysis *a, int t)
+{
+    const v8a__node_types *nt = &a->nt;
+    if (t == nt->object || t == nt->closure || t == nt->regexp) return V8A_CAT_APP;
+    if (t == nt->array || t == nt->string || t == nt->concatenated_string ||
+        t == nt->sliced_string || t == nt->number || t == nt->bigint || t == nt->symbol)
+        return V8A_CAT_CORE;
+    if (t == nt->native) return V8A_CAT_PACKAGE;
+    if (t == nt->synthetic) return V8A_CAT_ROOT;
+    return V8A_CAT_NATIVE;
+}
+
+static char *dup_str(const char *s)
+{
+    return v8a__strdup(s ? s : "");
+}
+
+int v8a_profile_from_heap(v8a_profile **out, const v8a_heap *h, const v8a_analysis *a)
+{
+    *out = NULL;
+    uint32_t n = h->node_count, root = a->root;
+    uint32_t *first = NULL, *child = NULL, *stack = NULL, *node_of = NULL, *frame_of = NULL;
+    v8a__strmap tree;
+    v8a__strmap_init(&tree);
+    v8a_profile *p = v8a__calloc(1, sizeof *p);
+    if (!p) goto oom;
+    p->kind = V8A_PROFILE_HEAP;
+    p->format = V8A_PROFILE_FORMAT_HEAPSNAPSHOT;
+
+    /* strings: "", "native", then the class names; frames: one per class */
+    uint32_t nc = a->class_count;
+    p->strings = v8a__calloc((size_t)nc + 2, sizeof *p->strings);
+    p->frames = v8a__calloc((size_t)nc + 1, sizeof *p->frames);
+    frame_of = v8a__malloc(((size_t)nc + 1) * 4);
+    if (!p->strings || !p->frames || !frame_of) goto oom;
+    if (!(p->strings[0] = dup_str("")) || !(p->strings[1] = dup_str("native"))) goto oom;
+    p->nstrings = 2;
+    memset(frame_of, 0xff, ((size_t)nc + 1) * 4);
+
+    /* the dominator tree's children, as CSR */
+    first = v8a__calloc((size_t)n + 2, 4);
+    child = v8a__malloc((size_t)n * 4 + 4);
+    stack = v8a__malloc((size_t)n * 4 + 4);
+    node_of = v8a__malloc((size_t)n * 4 + 4);
+    if (!first || !child || !stack || !node_of) goto oom;
+    for (uint32_t o = 0; o < n; o++)
+        if (o != root) first[a->dom[o] + 1]++;
+    for (uint32_t i = 0; i < n; i++) first[i + 1] += first[i];
+    for (uint32_t o = 0; o < n; o++)
+        if (o != root) child[first[a->dom[o]]++] = o;
+    for (uint32_t i = n; i > 0; i--) first[i] = first[i - 1];
+    first[0] = 0;
+
+    size_t cap = 0;
+    size_t sp = 0;
+    stack[sp++] = root;
+    while (sp) {
+        uint32_t x = stack[--sp];
+        uint32_t c = a->cls[x];
+        if (frame_of[c] == UINT32_MAX) {
+            v8a_frame *f = &p->frames[p->nframes];
+            p->strings[p->nstrings] = dup_str(a->classes[c].name);
+            if (!p->strings[p->nstrings]) goto oom;
+            f->name = p->nstrings++;
+            f->category = x == root ? V8A_CAT_ROOT : category_of(a, h->node_type[x]);
+            f->package = f->category == V8A_CAT_PACKAGE ? 1 : 0;
+            frame_of[c] = p->nframes++;
+        }
+        uint32_t parent = x == root ? V8A_PROFILE_NONE : node_of[a->dom[x]];
+        uint32_t key[2] = {parent, c}, at;
+        int found = x != root && v8a__strmap_get(&tree, (const char *)key, sizeof key, &at);
+        if (!found) {
+            at = p->nnodes;
+            if (v8a__grow((void **)&p->nodes, &cap, (size_t)at + 1, sizeof *p->nodes) < 0 ||
+                (x != root && v8a__strmap_put(&tree, (const char *)key, sizeof key, at, NULL) < 0))
+                goto oom;
+            v8a_profile_node *pn = &p->nodes[at];
+            memset(pn, 0, sizeof *pn);
+            pn->frame = frame_of[c];
+            pn->parent = parent;
+            pn->depth = parent == V8A_PROFILE_NONE ? 0 : p->nodes[parent].depth + 1;
+            pn->id = (uint32_t)h->node_id[x]; /* the first object's id, low 32 bits */
+            p->nnodes++;
+        }
+        node_of[x] = at;
+        p->nodes[at].self_bytes += (int64_t)a->shallow[x];
+        p->nodes[at].hit_count++; /* objects */
+        if (p->nodes[at].depth > p->max_depth) p->max_depth = p->nodes[at].depth;
+        for (uint32_t k = first[x + 1]; k > first[x]; k--) stack[sp++] = child[k - 1];
+    }
+    v8a__free(first);
+    v8a__free(child);
+    v8a__free(stack);
+    v8a__free(node_of);
+    v8a__free(frame_of);
+    v8a__strmap_free(&tree);
+    *out = p;
+    return 0;
+oom:
+    v8a__free(first);
+    v8a__free(child);
+    v8a__free(stack);
+    v8a__free(node_of);
+    v8a__free(frame_of);
+    v8a__strmap_free(&tree);
+    v8a_profile_free(p);
+    return v8a__error_nomem("memory flame graph");
+}
