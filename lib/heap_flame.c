@@ -130,3 +130,111 @@ oom:
     v8a_profile_free(p);
     return v8a__error_nomem("memory flame graph");
 }
+
+/* ---- allocation stacks ---- */
+
+/* The string ordinal of text s (n bytes) in p, interned through m. */
+static int64_t intern(v8a_profile *p, size_t *cap, v8a__strmap *m, const char *s, size_t n)
+{
+    uint32_t v;
+    if (v8a__strmap_get(m, s, n, &v)) return v;
+    if (v8a__grow((void **)&p->strings, cap, (size_t)p->nstrings + 1, sizeof *p->strings) < 0)
+        return -1;
+    char *d = v8a__malloc(n + 1);
+    if (!d) return -1;
+    memcpy(d, s, n);
+    d[n] = '\0';
+    p->strings[p->nstrings] = d;
+    if (v8a__strmap_put(m, s, n, p->nstrings, NULL) < 0) return -1;
+    return p->nstrings++;
+}
+
+int v8a_profile_from_allocations(v8a_profile **out, const v8a_heap *h)
+{
+    *out = NULL;
+    uint32_t nt = h->trace_count, nf = h->tfi_count;
+    if (nt == 0)
+        return v8a__error_set(V8A_ENOTFOUND,
+                              "%s: no allocation stacks (take the snapshot with allocation "
+                              "tracking, e.g. --track-heap-objects)",
+                              h->source);
+    for (uint32_t i = 0; i < nt; i++)
+        if (h->trace_parent[i] != UINT32_MAX && h->trace_parent[i] >= i)
+            return v8a__error_set(V8A_EFORMAT, "%s: trace node %u: its parent comes after it",
+                                  h->source, i);
+    v8a__strmap strs, ids;
+    v8a__strmap_init(&strs);
+    v8a__strmap_init(&ids);
+    size_t scap = 0;
+    v8a_profile *p = v8a__calloc(1, sizeof *p);
+    if (!p) goto oom;
+    p->kind = V8A_PROFILE_HEAP;
+    p->format = V8A_PROFILE_FORMAT_HEAPSNAPSHOT;
+    p->frames = v8a__calloc((size_t)nf + 1, sizeof *p->frames);
+    p->nodes = v8a__calloc((size_t)nt + 1, sizeof *p->nodes);
+    if (!p->frames || !p->nodes) goto oom;
+    if (v8a__grow((void **)&p->strings, &scap, 2, sizeof *p->strings) < 0 ||
+        !(p->strings[0] = dup_str("")) || !(p->strings[1] = dup_str("(root)")))
+        goto oom;
+    p->nstrings = 2;
+    if (v8a__strmap_put(&strs, "", 0, 0, NULL) < 0) goto oom;
+    /* frame 0 is the root; frame 1 + f is trace function f */
+    p->frames[0].name = 1;
+    p->frames[0].category = V8A_CAT_ROOT;
+    p->nframes = 1 + nf;
+    for (uint32_t f = 0; f < nf; f++) {
+        v8a_heap_trace_function tf;
+        v8a_heap_get_trace_function(h, f, &tf);
+        size_t nlen, ulen;
+        const char *nm = v8a_heap_string(h, tf.name, &nlen);
+        const char *u = v8a_heap_string(h, tf.script_name, &ulen);
+        if (nlen == 0) nm = "(anonymous)", nlen = 11;
+        int64_t name = intern(p, &scap, &strs, nm, nlen), url = intern(p, &scap, &strs, u, ulen);
+        if (name < 0 || url < 0) goto oom;
+        v8a_frame *fr = &p->frames[1 + f];
+        fr->name = (uint32_t)name;
+        fr->url = (uint32_t)url;
+        fr->line = (int32_t)tf.line > 0 ? (int32_t)tf.line : 0;
+        fr->column = (int32_t)tf.column > 0 ? (int32_t)tf.column : 0;
+        const char *pkg = NULL;
+        size_t pkg_len = 0;
+        fr->category =
+            (uint32_t)v8a_profile_classify(p->strings[name], p->strings[url], &pkg, &pkg_len);
+        if (pkg && pkg_len) {
+            int64_t k = intern(p, &scap, &strs, pkg, pkg_len);
+            if (k < 0) goto oom;
+            fr->package = (uint32_t)k;
+        }
+    }
+    /* node 0 is the root; node 1 + i is trace node i */
+    p->nodes[0].parent = V8A_PROFILE_NONE;
+    p->nnodes = 1 + nt;
+    for (uint32_t i = 0; i < nt; i++) {
+        v8a_profile_node *pn = &p->nodes[1 + i];
+        uint32_t par = h->trace_parent[i];
+        pn->frame = h->trace_fi[i] < nf ? 1 + h->trace_fi[i] : 0;
+        pn->parent = par == UINT32_MAX ? 0 : 1 + par;
+        pn->depth = p->nodes[pn->parent].depth + 1;
+        pn->id = (uint32_t)h->trace_id[i];
+        if (pn->depth > p->max_depth) p->max_depth = pn->depth;
+        uint64_t id = h->trace_id[i];
+        if (v8a__strmap_put(&ids, (const char *)&id, sizeof id, 1 + i, NULL) < 0) goto oom;
+    }
+    /* live objects by the trace node that allocated them */
+    for (uint32_t o = 0; o < h->node_count; o++) {
+        uint64_t t = h->node_trace_node_id ? h->node_trace_node_id[o] : 0;
+        uint32_t at;
+        if (t == 0 || !v8a__strmap_get(&ids, (const char *)&t, sizeof t, &at)) continue;
+        p->nodes[at].self_bytes += (int64_t)h->node_self_size[o];
+        p->nodes[at].hit_count++;
+    }
+    v8a__strmap_free(&strs);
+    v8a__strmap_free(&ids);
+    *out = p;
+    return 0;
+oom:
+    v8a__strmap_free(&strs);
+    v8a__strmap_free(&ids);
+    v8a_profile_free(p);
+    return v8a__error_nomem("allocation flame graph");
+}

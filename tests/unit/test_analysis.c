@@ -286,6 +286,37 @@ static void test_memory_flame(void)
     v8a_heap_free(h);
 }
 
+/* Allocation stacks weighted by live objects: the 300 TrackedWidgets that
+ * allocWidgets made under workload are all alive and attributed there. */
+static void test_allocation_flame(void)
+{
+    v8a_heap *h = NULL;
+    v8a_profile *p = NULL;
+    CU_ASSERT_EQUAL_FATAL(v8a_heap_read(&h, fixture("tracked.heapsnapshot.gz"), NULL), 0);
+    CU_ASSERT_EQUAL_FATAL(v8a_profile_from_allocations(&p, h), 0);
+    CU_ASSERT_EQUAL(p->nnodes, v8a_heap_trace_node_count(h) + 1);
+    int found = 0;
+    for (uint32_t i = 1; i < p->nnodes; i++) {
+        const v8a_profile_node *n = &p->nodes[i];
+        CU_ASSERT_TRUE(n->parent < i);
+        if (strcmp(v8a_profile_string(p, p->frames[n->frame].name), "TrackedWidget") != 0) continue;
+        uint32_t up = n->parent;
+        if (strcmp(v8a_profile_string(p, p->frames[p->nodes[up].frame].name), "allocWidgets") ==
+                0 &&
+            n->hit_count >= 300)
+            found = 1;
+    }
+    CU_ASSERT_TRUE(found);
+    v8a_profile_free(p);
+    /* a snapshot without allocation tracking */
+    v8a_heap_free(h);
+    h = NULL;
+    CU_ASSERT_EQUAL_FATAL(v8a_heap_read(&h, fixture("app-before.heapsnapshot.gz"), NULL), 0);
+    CU_ASSERT_EQUAL(v8a_profile_from_allocations(&p, h), V8A_ENOTFOUND);
+    CU_ASSERT_PTR_NULL(p);
+    v8a_heap_free(h);
+}
+
 void suite_analysis(CU_pSuite s)
 {
     ADD(s, test_mock_a);
@@ -295,4 +326,5 @@ void suite_analysis(CU_pSuite s)
     ADD(s, test_detached_and_hand);
     ADD(s, test_interfaces);
     ADD(s, test_memory_flame);
+    ADD(s, test_allocation_flame);
 }

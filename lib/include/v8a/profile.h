@@ -227,6 +227,13 @@ void v8a_profile_totals(const v8a_profile *p, const int64_t *self, int64_t *tota
  * freed with v8a_profile_free(). Fails with V8A_ENOMEM. */
 int v8a_profile_from_heap(v8a_profile **out, const v8a_heap *h, const v8a_analysis *a);
 
+/* A heap snapshot's allocation stacks (trace_tree, from allocation
+ * tracking) as a heap profile weighted by live bytes: one node per trace
+ * node, whose self_bytes and hit_count are the size and number of the live
+ * objects it allocated. Fails with V8A_ENOTFOUND when the snapshot has no
+ * allocation stacks, V8A_ENOMEM. */
+int v8a_profile_from_allocations(v8a_profile **out, const v8a_heap *h);
+
 #ifdef __cplusplus
 }
 #endif
