@@ -49,6 +49,15 @@ static int close_run(run_ctx *r)
         r->seen[n] = 0;
     }
     r->ntouched = 0;
+    s->hot_line = 0;
+    if (s->heaviest != V8A_PROFILE_NONE) {
+        const v8a_profile_node *nd = &r->p->nodes[s->heaviest];
+        uint32_t best = 0;
+        for (uint32_t k = 0; k < nd->n_ticks; k++) {
+            const v8a_position_tick *t = &r->p->ticks[nd->first_tick + k];
+            if (t->ticks > best) best = t->ticks, s->hot_line = (int32_t)t->line;
+        }
+    }
     if (s->duration_us <= r->b->threshold_us) return 0;
     if (v8a__grow((void **)&r->b->stretches, &r->cap, r->b->nstretches + 1,
                   sizeof *r->b->stretches) < 0)

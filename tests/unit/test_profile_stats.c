@@ -171,70 +171,69 @@ static void test_top_filters(void)
 /* Two tasks: A is (anonymous) -> work, B is listOnTimeout; 1 ms apart:
  *   0 work  1 work  2 gc  3 work  4 idle  5 B  6 B  7 program  8 work
  *   9 idle  10 gc  11 work */
-static const char
-    tasks[] =
-        "{\"nodes\":["
-        "{\"id\":1," SYN(
-            "(root)") ",\"children\":[2,4,5,6,7]},"
-                      "{\"id\":2," CF(
-                          "", "file:///t.js", 0,
-                          0) ",\"children\":[3]},"
-                             "{\"id\":3," CF(
-                                 "work", "file:///t.js", 4,
-                                 2) "},"
-                                    "{\"id\":4," CF(
-                                        "listOnTimeout", "node:internal/timers", 500,
-                                        24) "},"
-                                            "{\"id\":5," SYN(
-                                                "(idle)") "},"
-                                                          "{\"id\":6," SYN(
-                                                              "(garbage collector)") "},"
-                                                                                     "{\"id\":"
-                                                                                     "7," SYN(
-                                                                                         "(program"
-                                                                                         ")") "}],"
-                                                                                              "\"st"
-                                                                                              "artT"
-                                                                                              "ime"
-                                                                                              "\":"
-                                                                                              "0,"
-                                                                                              "\"en"
-                                                                                              "dTim"
-                                                                                              "e\":"
-                                                                                              "1200"
-                                                                                              "0,"
-                                                                                              "\"sa"
-                                                                                              "mple"
-                                                                                              "s\":"
-                                                                                              "[3,"
-                                                                                              "3,6,"
-                                                                                              "3,5,"
-                                                                                              "4,4,"
-                                                                                              "7,3,"
-                                                                                              "5,6,"
-                                                                                              "3],"
-                                                                                              "\"ti"
-                                                                                              "meDe"
-                                                                                              "ltas"
-                                                                                              "\":["
-                                                                                              "0,"
-                                                                                              "1000"
-                                                                                              ",100"
-                                                                                              "0,"
-                                                                                              "1000"
-                                                                                              ",100"
-                                                                                              "0,"
-                                                                                              "1000"
-                                                                                              ",100"
-                                                                                              "0,"
-                                                                                              "1000"
-                                                                                              ",100"
-                                                                                              "0,"
-                                                                                              "1000"
-                                                                                              ",100"
-                                                                                              "0,"
-                                                                                              "1000"
-                                                                                              "]}";
+static const char tasks[] =
+    "{\"nodes\":["
+    "{\"id\":1," SYN(
+        "(root)") ",\"children\":[2,4,5,6,7]},"
+                  "{\"id\":2," CF(
+                      "", "file:///t.js", 0,
+                      0) ",\"children\":[3]},"
+                         "{\"id\":3," CF(
+                             "work", "file:///t.js", 4,
+                             2) "},"
+                                "{\"id\":4," CF(
+                                    "listOnTimeout", "node:internal/timers", 500,
+                                    24) "},"
+                                        "{\"id\":5," SYN(
+                                            "(idle)") "},"
+                                                      "{\"id\":6," SYN(
+                                                          "(garbage collector)") "},"
+                                                                                 "{\"id\":"
+                                                                                 "7," SYN(
+                                                                                     "(program"
+                                                                                     ")") "}],"
+                                                                                          "\"st"
+                                                                                          "artT"
+                                                                                          "ime"
+                                                                                          "\":"
+                                                                                          "0,"
+                                                                                          "\"en"
+                                                                                          "dTim"
+                                                                                          "e\":"
+                                                                                          "1200"
+                                                                                          "0,"
+                                                                                          "\"sa"
+                                                                                          "mple"
+                                                                                          "s\":"
+                                                                                          "[3,"
+                                                                                          "3,6,"
+                                                                                          "3,5,"
+                                                                                          "4,4,"
+                                                                                          "7,3,"
+                                                                                          "5,6,"
+                                                                                          "3],"
+                                                                                          "\"ti"
+                                                                                          "meDe"
+                                                                                          "ltas"
+                                                                                          "\":["
+                                                                                          "0,"
+                                                                                          "1000"
+                                                                                          ",100"
+                                                                                          "0,"
+                                                                                          "1000"
+                                                                                          ",100"
+                                                                                          "0,"
+                                                                                          "1000"
+                                                                                          ",100"
+                                                                                          "0,"
+                                                                                          "1000"
+                                                                                          ",100"
+                                                                                          "0,"
+                                                                                          "1000"
+                                                                                          ",100"
+                                                                                          "0,"
+                                                                                          "1000"
+                                                                                          "]}";
 
 static void test_blocking_stretches(void)
 {
@@ -252,6 +251,7 @@ static void test_blocking_stretches(void)
     CU_ASSERT_STRING_EQUAL(v8a_profile_string(p, p->frames[p->nodes[s->heaviest].frame].name),
                            "work");
     CU_ASSERT_EQUAL(s->heaviest_us, 3000);
+    CU_ASSERT_EQUAL(s->hot_line, 0); /* no positionTicks */
     s = &b->stretches[1];
     CU_ASSERT_EQUAL(s->start_us, 5000);    /* split from A by (idle) */
     CU_ASSERT_EQUAL(s->duration_us, 3000); /* (program) at 7 joins B; work at 8 is A again */

@@ -107,6 +107,11 @@ typedef struct v8a_stretch {
     uint32_t heaviest; /* node ordinal: the top-of-stack node with the most time
                           inside the stretch (first in time on a tie) */
     int64_t heaviest_us;
+    /* The line of the heaviest node's function with the most positionTicks
+     * (over the whole profile: V8 does not record them per sample); 0 when
+     * the node has none. V8 records no frames for builtins such as
+     * JSON.parse: their time is the caller's, and this line is the call. */
+    int32_t hot_line;
 } v8a_stretch;
 
 /* Longest first (then earliest). */
