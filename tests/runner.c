@@ -28,6 +28,7 @@ static const suite_def suites[] = {
     {"diff", suite_diff},
     {"profile", suite_profile},
     {"flame", suite_flame},
+    {"profile_stats", suite_profile_stats},
 };
 
 int main(int argc, char **argv)

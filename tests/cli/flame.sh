@@ -83,22 +83,22 @@ format:              cpuprofile
 kind:                cpu
 thread:              -
 threads:             1
-start_time_us:       0
-end_time_us:         12000
-duration_us:         11800
+start_time:          0 us
+end_time:            12.0 ms
+duration:            11.8 ms
 samples:             5
-interval_us:         800
+interval:            800 us
 nodes:               3
 frames:              3
 max_depth:           1
-idle_pct:            0
-program_pct:         0
-gc_pct:              91.53
+idle:                0%
+program:             0%
+gc:                  91.53%
 sampled_bytes:       -
 negative_deltas:     1
 hitcount_mismatches: 0
 long_gaps:           1
-longest_gap_us:      9000
+longest_gap:         9.00 ms
 orphan_samples:      -"
 run info-legacy-json 0 "$FL" info -f json hand/legacy.cpuprofile &&
     same info-legacy-json "$T/out" '{
@@ -133,6 +133,11 @@ run info-trace-pidtid 0 "$FL" info -f csv --thread 1:20 hand/trace-two-threads.j
     has info-trace-pidtid "$T/out" "^nodes,2"
 run info-trace-nothread 2 "$FL" info --thread 9:9 hand/trace-two-threads.json &&
     same info-trace-nothread "$T/err" "flame info: hand/trace-two-threads.json: no profile for thread '9:9' (the trace has 1:10 (CrRendererMain), 1:20 (DedicatedWorker thread))"
+run info-real-text 0 "$FL" info busy.cpuprofile.gz &&
+    has info-real-text "$T/out" "^duration:            1.32 s$" && has info-real-text "$T/out" "^interval:            329 us$" &&
+    has info-real-text "$T/out" "^idle:                39.64%$"
+run info-real-md 0 "$FL" info -f markdown busy.cpuprofile.gz &&
+    has info-real-md "$T/out" "^| duration | 1.32 s |$"
 run info-heap 0 "$FL" info -f markdown hand/small.heapprofile &&
     has info-heap "$T/out" "^| kind | heap |" && has info-heap "$T/out" "^| orphan_samples | 1 |"
 run info-real 0 "$FL" info -f csv busy.cpuprofile.gz &&
@@ -146,7 +151,7 @@ run info-output 0 "$FL" info -o "$T/info.json" -f json hand/parent-only.cpuprofi
 run import 0 "$FL" import hand/negative-delta.cpuprofile -o "$T/neg.v8adb" &&
     same import "$T/err" "flame import: wrote $T/neg.v8adb: 3 nodes, 3 frames, 5 samples"
 run info-db 0 "$FL" info "$T/neg.v8adb" &&
-    has info-db "$T/out" "^gc_pct:              91.53" && has info-db "$T/out" "^file:                $T/neg.v8adb"
+    has info-db "$T/out" "^gc:                  91.53%" && has info-db "$T/out" "^file:                $T/neg.v8adb"
 run import-quiet 0 "$FL" import -q busy.heapprofile.gz -o "$T/heap.v8adb" &&
     { [ -s "$T/out" ] || [ -s "$T/err" ]; } && { echo "FAIL import-quiet: printed something"; fails=$((fails + 1)); }
 (cd "$T" && run import-default-name 0 "$FL" import -q "$FX/hand/legacy.cpuprofile") &&

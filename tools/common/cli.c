@@ -186,6 +186,24 @@ int cli_parse_format(const char *s, cli_format *out)
     return -1;
 }
 
+void cli_human_time(char *buf, size_t cap, int64_t us)
+{
+    const char *sign = us < 0 ? "-" : "";
+    uint64_t m = us < 0 ? 0 - (uint64_t)us : (uint64_t)us;
+    if (m < 1000) {
+        snprintf(buf, cap, "%s%llu us", sign, (unsigned long long)m);
+        return;
+    }
+    double d = (double)m / 1000.0;
+    const char *unit = "ms";
+    if (m >= 1000000) {
+        d /= 1000.0;
+        unit = "s";
+    }
+    int prec = d < 9.995 ? 2 : d < 99.95 ? 1 : 0;
+    snprintf(buf, cap, "%s%.*f %s", sign, prec, d, unit);
+}
+
 void cli_human_bytes(char *buf, size_t cap, uint64_t v)
 {
     static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};

@@ -64,6 +64,10 @@ int cli_parse_format(const char *s, cli_format *out);
 /* "12.3 MiB" for a byte count (binary units, one decimal above KiB). */
 void cli_human_bytes(char *buf, size_t cap, uint64_t bytes);
 
+/* "329 us", "11.8 ms", "1.32 s" for a time in microseconds (three
+ * significant digits above 1 ms; a '-' for negative times). */
+void cli_human_time(char *buf, size_t cap, int64_t us);
+
 /* Parses a size such as "64M", "1GiB" or "4096"; returns 0 or -1. */
 int cli_parse_size(const char *s, uint64_t *out);
 

@@ -176,6 +176,34 @@ static void sb_escaped(sbuf *b, const char *s, size_t n, int markdown)
     }
 }
 
+/* The shortest text that reads back as the same double. */
+static void shortest(char *num, size_t cap, double v)
+{
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(num, cap, "%.*g", prec, v);
+        if (strtod(num, NULL) == v) break;
+    }
+}
+
+/* "91.53%", "5.5%", "0%"; with sign: "+1.2%", "-0.25%". Two decimals at most. */
+static void percent(char *num, size_t cap, double v, int sign)
+{
+    if (!isfinite(v)) {
+        snprintf(num, cap, "%s", isnan(v) ? "-" : v > 0 ? "+inf%" : "-inf%");
+        return;
+    }
+    snprintf(num, cap, sign && v != 0 ? "%+.2f" : "%.2f", v);
+    char *dot = strchr(num, '.');
+    if (dot) {
+        char *e = num + strlen(num);
+        while (e > dot + 1 && e[-1] == '0') *--e = '\0';
+        if (e == dot + 1) *dot = '\0';
+    }
+    if (strcmp(num, "-0") == 0) snprintf(num, cap, "0");
+    size_t n = strlen(num);
+    if (n + 1 < cap) num[n] = '%', num[n + 1] = '\0';
+}
+
 static void render(sbuf *b, const cell *c, cli_col_kind kind, int human, int markdown)
 {
     char num[64];
@@ -184,9 +212,23 @@ static void render(sbuf *b, const cell *c, cli_col_kind kind, int human, int mar
     switch (c->kind) {
     case CELL_NULL: sb_put(b, human ? "-" : "", human ? 1 : 0); return;
     case CELL_TEXT: sb_escaped(b, c->v.t.s, c->v.t.n, markdown); return;
-    case CELL_FLOAT: snprintf(num, sizeof num, "%.6g", c->v.d); break;
+    case CELL_FLOAT:
+        if (human && (kind == CLI_COL_PERCENT || kind == CLI_COL_DELTA_PERCENT)) {
+            percent(num, sizeof num, c->v.d, kind == CLI_COL_DELTA_PERCENT);
+        } else if (human) {
+            snprintf(num, sizeof num, "%.6g", c->v.d);
+        } else {
+            shortest(num, sizeof num, c->v.d);
+        }
+        break;
     case CELL_INT:
-        if (human && kind == CLI_COL_BYTES && c->v.i >= 0) {
+        if (human && kind == CLI_COL_TIME) {
+            cli_human_time(num, sizeof num, c->v.i);
+        } else if (human && kind == CLI_COL_DELTA_TIME) {
+            num[0] = c->v.i < 0 ? '-' : '+';
+            cli_human_time(num + 1, sizeof num - 1, c->v.i < 0 ? -c->v.i : c->v.i);
+            if (c->v.i == 0) memmove(num, num + 1, strlen(num));
+        } else if (human && kind == CLI_COL_BYTES && c->v.i >= 0) {
             cli_human_bytes(num, sizeof num, (uint64_t)c->v.i);
         } else if (human && kind == CLI_COL_DELTA_BYTES) {
             num[0] = c->v.i < 0 ? '-' : c->v.i > 0 ? '+' : ' ';
@@ -371,10 +413,7 @@ static void json_cell(yajl_gen g, const cell *c)
     case CELL_FLOAT:
         /* the shortest text that reads back as the same double (yajl_gen_double
          * prints 17 digits: 22.219999999999998863) */
-        for (int prec = 15; prec <= 17; prec++) {
-            snprintf(num, sizeof num, "%.*g", prec, c->v.d);
-            if (strtod(num, NULL) == c->v.d) break;
-        }
+        shortest(num, sizeof num, c->v.d);
         if (!isfinite(c->v.d))
             yajl_gen_null(g);
         else

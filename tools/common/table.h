@@ -16,14 +16,21 @@
 #include <stdio.h>
 
 /* Column kinds; the DELTA kinds print a sign in text and Markdown ("+12",
- * "-1.5 KiB") and plain numbers elsewhere. */
+ * "-1.5 KiB") and plain numbers elsewhere. TIME cells are integers in
+ * microseconds, written "329 us", "11.8 ms", "1.32 s" in text and Markdown
+ * and as the raw integer in JSON and CSV; PERCENT cells are floats written
+ * "91.53%" in text and Markdown and as the bare number elsewhere. */
 typedef enum {
     CLI_COL_TEXT,
     CLI_COL_INT,
     CLI_COL_BYTES,
     CLI_COL_FLOAT,
     CLI_COL_DELTA,
-    CLI_COL_DELTA_BYTES
+    CLI_COL_DELTA_BYTES,
+    CLI_COL_TIME,
+    CLI_COL_DELTA_TIME,
+    CLI_COL_PERCENT,
+    CLI_COL_DELTA_PERCENT
 } cli_col_kind;
 
 typedef struct cli_table cli_table;

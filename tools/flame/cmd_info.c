@@ -35,10 +35,20 @@ static const char description[] =
 typedef struct {
     cli_table *t;
     int ok;
+    int human; /* text and Markdown: times and shares in human units */
 } info;
 
+/* Human formats drop the unit suffix the value now carries: "duration_us"
+ * becomes "duration: 1.32 s", "gc_pct" becomes "gc: 4.5%". */
 static void col(info *in, const char *name, cli_col_kind kind)
 {
+    char buf[64];
+    size_t n = strlen(name);
+    if (in->human && (kind == CLI_COL_TIME || kind == CLI_COL_PERCENT) && n > 4 && n < sizeof buf) {
+        memcpy(buf, name, n + 1);
+        buf[n - (kind == CLI_COL_TIME ? 3 : 4)] = '\0';
+        name = buf;
+    }
     if (cli_table_column(in->t, name, kind) < 0) in->ok = 0;
 }
 
@@ -90,22 +100,22 @@ static int report(info *in, const char *path, const v8a_profile *p)
         {"kind", CLI_COL_TEXT},
         {"thread", CLI_COL_TEXT},
         {"threads", CLI_COL_INT},
-        {"start_time_us", CLI_COL_INT},
-        {"end_time_us", CLI_COL_INT},
-        {"duration_us", CLI_COL_INT},
+        {"start_time_us", CLI_COL_TIME},
+        {"end_time_us", CLI_COL_TIME},
+        {"duration_us", CLI_COL_TIME},
         {"samples", CLI_COL_INT},
-        {"interval_us", CLI_COL_INT},
+        {"interval_us", CLI_COL_TIME},
         {"nodes", CLI_COL_INT},
         {"frames", CLI_COL_INT},
         {"max_depth", CLI_COL_INT},
-        {"idle_pct", CLI_COL_FLOAT},
-        {"program_pct", CLI_COL_FLOAT},
-        {"gc_pct", CLI_COL_FLOAT},
+        {"idle_pct", CLI_COL_PERCENT},
+        {"program_pct", CLI_COL_PERCENT},
+        {"gc_pct", CLI_COL_PERCENT},
         {"sampled_bytes", CLI_COL_BYTES},
         {"negative_deltas", CLI_COL_INT},
         {"hitcount_mismatches", CLI_COL_INT},
         {"long_gaps", CLI_COL_INT},
-        {"longest_gap_us", CLI_COL_INT},
+        {"longest_gap_us", CLI_COL_TIME},
         {"orphan_samples", CLI_COL_INT},
     };
     for (size_t i = 0; i < sizeof cols / sizeof *cols; i++) col(in, cols[i].name, cols[i].kind);
@@ -185,7 +195,7 @@ int cmd_info(int argc, char **argv)
     if (i < 0) return CLI_TROUBLE;
     v8a_profile *p = NULL;
     if (fl_open(argv[i], thread, &p) != 0) return CLI_TROUBLE;
-    info in = {cli_table_new(), 1};
+    info in = {cli_table_new(), 1, fmt == CLI_TEXT || fmt == CLI_MARKDOWN};
     int rc = in.t ? report(&in, argv[i], p) : cli_error("out of memory");
     v8a_profile_free(p);
     if (rc == 0 && !in.ok) rc = cli_error("out of memory");

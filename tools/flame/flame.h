@@ -7,6 +7,9 @@
 int cmd_info(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_top(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_blocking(int argc, char **argv);
 
 #include <cli.h>
 

@@ -12,6 +12,9 @@ static const cli_command commands[] = {
     {"info", cmd_info, "duration, samples, interval, idle/GC shares and anomalies of a profile"},
     {"import", cmd_import, "a profile into a SQLite database every flame command accepts"},
     {"render", cmd_render, "a flame graph, flame chart or icicle as SVG, PNG or PDF"},
+    {"top", cmd_top, "functions by self and total time (bottom-up), by url, package or line"},
+    {"diff", cmd_diff, "per-function regressions and improvements between two profiles; CI gates"},
+    {"blocking", cmd_blocking, "stretches where the event loop was blocked, longest first"},
     {NULL, NULL, NULL},
 };
 
