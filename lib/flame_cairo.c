@@ -124,9 +124,13 @@ int v8a__flame_render_cairo(const v8a_flame_layout *l, v8a_flame_format fmt, v8a
         goto done;
     }
     /* background, title, subtitle */
+    const v8a__flame_colors *th = v8a__flame_theme(o->theme);
     cairo_pattern_t *bg = cairo_pattern_create_linear(0, 0, 0, H);
-    cairo_pattern_add_color_stop_rgb(bg, 0.05, 0xf8 / 255.0, 0xf8 / 255.0, 0xf8 / 255.0);
-    cairo_pattern_add_color_stop_rgb(bg, 0.95, 0xee / 255.0, 0xee / 255.0, 0xe6 / 255.0);
+    uint32_t c0 = th->bg_top, c1 = th->bg_bottom;
+    cairo_pattern_add_color_stop_rgb(bg, 0.05, (c0 >> 16) / 255.0, ((c0 >> 8) & 0xff) / 255.0,
+                                     (c0 & 0xff) / 255.0);
+    cairo_pattern_add_color_stop_rgb(bg, 0.95, (c1 >> 16) / 255.0, ((c1 >> 8) & 0xff) / 255.0,
+                                     (c1 & 0xff) / 255.0);
     cairo_set_source(cr, bg);
     cairo_paint(cr);
     cairo_pattern_destroy(bg);
@@ -139,13 +143,13 @@ int v8a__flame_render_cairo(const v8a_flame_layout *l, v8a_flame_format fmt, v8a
     v8a__flame_subtitle(l, sub, sizeof sub);
     cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
     cairo_set_font_size(cr, font + 5);
-    set_rgb(cr, 0x000000);
+    set_rgb(cr, th->text);
     if (!(tmp = v8a__flame_clean(title))) goto nomem;
     centered(cr, g.width / 2, font * 2, tmp);
     v8a__free(tmp);
     cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
     cairo_set_font_size(cr, font);
-    set_rgb(cr, 0x555555);
+    set_rgb(cr, th->subtitle);
     if (!(tmp = v8a__flame_clean(sub))) goto nomem;
     centered(cr, g.width / 2, font * 3.4, tmp);
     v8a__free(tmp);
@@ -174,7 +178,7 @@ int v8a__flame_render_cairo(const v8a_flame_layout *l, v8a_flame_format fmt, v8a
             label_cap = need;
         }
         if (fit_label(cr, clean[f], full[f], w - 6, o->truncate, label, label_cap)) {
-            set_rgb(cr, 0x000000);
+            set_rgb(cr, th->label);
             cairo_move_to(cr, x + 3, y + ty);
             cairo_show_text(cr, label);
         }
@@ -202,7 +206,7 @@ int v8a__flame_render_cairo(const v8a_flame_layout *l, v8a_flame_format fmt, v8a
         set_rgb(cr, g.legend[i].rgb);
         cairo_rectangle(cr, lx, ly, 12, 12);
         cairo_fill(cr);
-        set_rgb(cr, 0x000000);
+        set_rgb(cr, th->text);
         if (!(tmp = v8a__flame_clean(g.legend[i].label))) goto nomem;
         cairo_move_to(cr, lx + 16, ly + 10);
         cairo_show_text(cr, tmp);

@@ -242,20 +242,24 @@ int v8a__flame_render_svg(const v8a_flame_layout *l, v8a_write_cb write, void *p
     puts_(s, " ");
     put_fixed(s, H);
     putf(s, "\" fg:total=\"%lld\" fg:unit=\"%s\">\n", (long long)l->total, l->unit);
+    const v8a__flame_colors *th = v8a__flame_theme(o->theme);
     putf(s,
-         "<style>\ntext{font-family:monospace;font-size:%gpx;fill:#000}\n"
-         ".t{font-size:%gpx;text-anchor:middle}\n.st{fill:#555;text-anchor:middle}\n"
-         ".b{cursor:pointer;fill:#333;text-decoration:underline}\n.h{display:none}\n"
-         ".p{opacity:.5}\n#frames rect{stroke:#fff;stroke-width:.3}\n"
-         "#frames g:hover rect{stroke:#000;stroke-width:.6}\n"
-         "#frames text{pointer-events:none}\n#frames g{cursor:pointer}\n",
-         font, font + 5);
+         "<style>\ntext{font-family:monospace;font-size:%gpx;fill:#%06x}\n"
+         ".t{font-size:%gpx;text-anchor:middle}\n.st{fill:#%06x;text-anchor:middle}\n"
+         ".b{cursor:pointer;fill:#%06x;text-decoration:underline}\n.h{display:none}\n"
+         ".p{opacity:.5}\n#frames rect{stroke:#%06x;stroke-width:.3}\n"
+         "#frames g:hover rect{stroke:#%06x;stroke-width:.6}\n"
+         "#frames text{pointer-events:none;fill:#%06x}\n#frames g{cursor:pointer}\n",
+         font, (unsigned)th->text, font + 5, (unsigned)th->subtitle, (unsigned)th->button,
+         (unsigned)th->stroke, (unsigned)th->hover, (unsigned)th->label);
     for (size_t i = 0; i < nu; i++) putf(s, ".c%zx{fill:#%06x}\n", i, (unsigned)used[i]);
     puts_(s, ".m>rect{fill:#e600e6}\n</style>\n");
-    puts_(s, "<defs><linearGradient id=\"bg\" y1=\"0\" y2=\"1\" x1=\"0\" x2=\"0\">"
-             "<stop stop-color=\"#f8f8f8\" offset=\"5%\"/><stop stop-color=\"#eeeee6\" "
-             "offset=\"95%\"/></linearGradient></defs>\n"
-             "<rect x=\"0\" y=\"0\" width=\"100%\" height=\"100%\" fill=\"url(#bg)\"/>\n");
+    putf(s,
+         "<defs><linearGradient id=\"bg\" y1=\"0\" y2=\"1\" x1=\"0\" x2=\"0\">"
+         "<stop stop-color=\"#%06x\" offset=\"5%%\"/><stop stop-color=\"#%06x\" "
+         "offset=\"95%%\"/></linearGradient></defs>\n"
+         "<rect x=\"0\" y=\"0\" width=\"100%%\" height=\"100%%\" fill=\"url(#bg)\"/>\n",
+         (unsigned)th->bg_top, (unsigned)th->bg_bottom);
     /* title and subtitle */
     const char *title = o->title                      ? o->title
                         : o->mode == V8A_FLAME_ICICLE ? "Icicle Graph"

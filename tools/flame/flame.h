@@ -7,6 +7,7 @@
 int cmd_info(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_fold(int argc, char **argv);
 
 /* Checks the operands after the options: at least min, at most max.
  * Returns the index of the first, or -1 after a usage error (open.c). */

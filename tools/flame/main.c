@@ -20,6 +20,7 @@ static const command commands[] = {
     {"info", cmd_info, "duration, samples, interval, idle/GC shares and anomalies of a profile"},
     {"import", cmd_import, "a profile into a SQLite database every flame command accepts"},
     {"render", cmd_render, "a flame graph, flame chart or icicle as SVG, PNG or PDF"},
+    {"fold", cmd_fold, "a profile as folded stacks (flamegraph.pl, inferno, speedscope)"},
     {NULL, NULL, NULL},
 };
 
