@@ -164,25 +164,41 @@ int v8a__flame_render_cairo(const v8a_flame_layout *l, v8a_flame_format fmt, v8a
         uint32_t f = r->frame;
         double x = V8A_FLAME_XPAD + (double)r->x * g.scale, w = (double)r->width * g.scale;
         double y = v8a__flame_row_y(&g, r->depth);
-        set_rgb(cr, v8a_flame_color(p, f, o->palette));
+        const v8a_profile *rp = v8a__flame_rect_profile(l, r);
+        set_rgb(cr, v8a__flame_rect_color(l, r));
         cairo_rectangle(cr, x, y, w, rh - 1);
         cairo_fill(cr);
-        if (w < font * 1.2 || f >= p->nframes) continue;
-        if (!clean[f] && !(clean[f] = v8a__flame_clean(v8a__flame_name(p, f)))) goto nomem;
-        if (full[f] < 0) full[f] = advance(cr, clean[f]);
-        size_t need = strlen(clean[f]) + 8;
+        if (w < font * 1.2 || f >= rp->nframes) continue;
+        const char *name;
+        double adv;
+        if (rp != p) { /* a diff layout's strip: frames of the base */
+            v8a__free(tmp);
+            if (!(tmp = v8a__flame_clean(r->depth == l->strip_depth ? "only in base"
+                                                                    : v8a__flame_name(rp, f))))
+                goto nomem;
+            name = tmp;
+            adv = advance(cr, tmp);
+        } else {
+            if (!clean[f] && !(clean[f] = v8a__flame_clean(v8a__flame_name(p, f)))) goto nomem;
+            if (full[f] < 0) full[f] = advance(cr, clean[f]);
+            name = clean[f];
+            adv = full[f];
+        }
+        size_t need = strlen(name) + 8;
         if (need > label_cap) {
             char *nl = v8a__realloc(label, need);
             if (!nl) goto nomem;
             label = nl;
             label_cap = need;
         }
-        if (fit_label(cr, clean[f], full[f], w - 6, o->truncate, label, label_cap)) {
+        if (fit_label(cr, name, adv, w - 6, o->truncate, label, label_cap)) {
             set_rgb(cr, th->label);
             cairo_move_to(cr, x + 3, y + ty);
             cairo_show_text(cr, label);
         }
     }
+    v8a__free(tmp); /* the last strip label */
+    tmp = NULL;
     if (g.cut) {
         char msg[160];
         double y = v8a__flame_row_y(&g, g.cut);

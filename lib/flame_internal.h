@@ -122,6 +122,22 @@ int v8a__flame_merge(const v8a_profile *p, const v8a_flame_options *o, const uns
                      v8a__flame_merged *m);
 void v8a__flame_merged_free(v8a__flame_merged *m);
 
+/* Weight below which a subtree is not drawn. */
+double v8a__flame_prune_threshold(const v8a_flame_options *o, int64_t total);
+
+/* Appends the graph/icicle rects of merged tree m to l (l->opt, l->profile
+ * set; cap of l->rects as v8a__grow left it) and sets l->total, depth and
+ * max_depth. delta and flags (may be NULL) give each merged node's values.
+ * 0 or V8A_ENOMEM. */
+int v8a__flame_layout_graph(v8a_flame_layout *l, v8a__flame_merged *m, const int64_t *delta,
+                            const uint32_t *flags);
+
+/* The profile a rect's frame belongs to (a diff layout's strip: the base). */
+const v8a_profile *v8a__flame_rect_profile(const v8a_flame_layout *l, const v8a_flame_rect *r);
+
+/* The fill of rect r: its palette colour, or its diff colour. */
+uint32_t v8a__flame_rect_color(const v8a_flame_layout *l, const v8a_flame_rect *r);
+
 int v8a__flame_render_svg(const v8a_flame_layout *l, v8a_write_cb write, void *payload);
 int v8a__flame_render_cairo(const v8a_flame_layout *l, v8a_flame_format fmt, v8a_write_cb write,
                             void *payload);

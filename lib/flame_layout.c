@@ -282,7 +282,7 @@ void v8a__flame_merged_free(v8a__flame_merged *m)
 }
 
 /* Weight below which a subtree is dropped. */
-static double prune_threshold(const v8a_flame_options *o, int64_t total)
+double v8a__flame_prune_threshold(const v8a_flame_options *o, int64_t total)
 {
     if (o->min_width_percent > 0) return (double)total * o->min_width_percent / 100.0;
     double plot = (double)o->width - 2 * V8A_FLAME_XPAD;
@@ -290,7 +290,8 @@ static double prune_threshold(const v8a_flame_options *o, int64_t total)
     return o->min_width > 0 ? (double)total * o->min_width / plot : 0;
 }
 
-static int layout_graph(v8a_flame_layout *l, v8a__flame_merged *mp)
+int v8a__flame_layout_graph(v8a_flame_layout *l, v8a__flame_merged *mp, const int64_t *delta,
+                            const uint32_t *flags)
 {
     const v8a_profile *p = l->profile;
     v8a__flame_merged m = *mp;
@@ -327,7 +328,7 @@ static int layout_graph(v8a_flame_layout *l, v8a__flame_merged *mp)
     }
     l->total = m.total[0];
     if (l->total <= 0) goto done; /* nothing to draw */
-    double thr = prune_threshold(&l->opt, l->total);
+    double thr = v8a__flame_prune_threshold(&l->opt, l->total);
     uint32_t maxd = l->opt.max_depth;
     /* pre-order walk; a node is pushed only when it is drawn */
     size_t sp = 0;
@@ -344,6 +345,8 @@ static int layout_graph(v8a_flame_layout *l, v8a__flame_merged *mp)
         r.frame = m.frame[i];
         r.parent = i ? rect_of[par] : V8A_PROFILE_NONE;
         r.node = m.node[i];
+        r.delta = delta ? delta[i] : 0;
+        r.flags = flags ? flags[i] : 0;
         rect_of[i] = (uint32_t)l->nrects;
         if ((rc = push_rect(l, &cap, &r)) < 0) goto done;
         if (r.depth + 1 > l->depth) l->depth = r.depth + 1;
@@ -432,7 +435,7 @@ static int layout_chart(v8a_flame_layout *l, const unsigned char *keep, const v8
     int64_t total = 0;
     for (size_t i = 0; i < p->nsamples; i++) total += by_samples ? 1 : p->sample_duration[i];
     l->total = l->unfiltered = total;
-    double thr = prune_threshold(&l->opt, total);
+    double thr = v8a__flame_prune_threshold(&l->opt, total);
     uint32_t maxd = l->opt.max_depth;
     size_t cap = 0;
     uint32_t depth = 0, nbase = 0, prev_node = V8A_PROFILE_NONE;
@@ -568,7 +571,7 @@ int v8a_flame_layout_new(v8a_flame_layout **out, const v8a_profile *p, const v8a
         if ((rc = v8a_profile_self_weights(p, w, self)) < 0) goto done;
         for (uint32_t i = 0; i < p->nnodes; i++) l->unfiltered += self[i];
         if ((rc = v8a__flame_merge(p, opt, mask, NULL, self, keep, &m)) < 0) goto done;
-        rc = layout_graph(l, &m);
+        rc = v8a__flame_layout_graph(l, &m, NULL, NULL);
     }
 done:
     v8a__flame_merged_free(&m);

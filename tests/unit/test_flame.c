@@ -856,6 +856,64 @@ static void test_alloc_failures(void)
     v8a_profile_free(p);
 }
 
+static void test_diff(void)
+{
+    static const uint32_t later[] = {5, 5, 5, 2, 7, 11, 11};
+    v8a_profile *base = filt_model();
+    v8a_profile *newp =
+        mk(N(filt_frames), filt_frames, N(filt_nodes), filt_nodes, N(later), later, NULL);
+    v8a_flame_layout *l = NULL;
+    CU_ASSERT_EQUAL_FATAL(v8a_flame_diff_layout_new(&l, base, newp, NULL), 0);
+    CU_ASSERT_EQUAL(l->total, 70);
+    CU_ASSERT_EQUAL(l->base_total, 90);
+    CU_ASSERT_EQUAL_FATAL(l->nmain, 9);
+    CU_ASSERT_EQUAL_FATAL(l->nrects, 16);
+    CU_ASSERT_EQUAL(l->rects[0].delta, -20);
+    check_rect(l, 1, 6, 1, 0, 20, 20);
+    CU_ASSERT_EQUAL(l->rects[1].delta, 10);  /* d */
+    CU_ASSERT_EQUAL(l->rects[3].delta, -30); /* main;a */
+    CU_ASSERT_EQUAL(l->rects[5].delta, 0);   /* main;b */
+    CU_ASSERT_EQUAL(l->max_delta, 30);
+    for (size_t i = 0; i < l->nmain; i++) CU_ASSERT_EQUAL(l->rects[i].flags, 0);
+    CU_ASSERT_EQUAL(l->strip_depth, 7);
+    CU_ASSERT_EQUAL(l->depth, 14);
+    check_rect(l, 9, 0, 7, 0, 30, 0); /* the strip: base's (root) over what vanished */
+    check_rect(l, 14, 2, 12, 0, 30, 10);
+    check_rect(l, 15, 6, 13, 0, 20, 20);
+    CU_ASSERT_EQUAL(l->rects[15].flags, V8A_FLAME_RECT_BASE_ONLY);
+    CU_ASSERT_EQUAL(l->rects[10].parent, 9);
+    mem m = {NULL, 0, 0, -1};
+    CU_ASSERT_EQUAL(v8a_flame_render(l, V8A_FLAME_SVG, mem_write, &m), 0);
+    CU_ASSERT_PTR_NOT_NULL(m.data && strstr((const char *)m.data, "only in base"));
+    CU_ASSERT_PTR_NOT_NULL(m.data && strstr((const char *)m.data, "&#10;+10 \xc2\xb5s"));
+    free(m.data);
+    mem m2 = {NULL, 0, 0, -1};
+    m = m2;
+    CU_ASSERT_EQUAL(v8a_flame_render(l, V8A_FLAME_PNG, mem_write, &m), 0);
+    free(m.data);
+    v8a_flame_layout_free(l);
+    /* the other way round: the stacks only the new one has are marked new */
+    CU_ASSERT_EQUAL_FATAL(v8a_flame_diff_layout_new(&l, newp, base, NULL), 0);
+    size_t marked = 0;
+    for (size_t i = 0; i < l->nmain; i++) marked += l->rects[i].flags == V8A_FLAME_RECT_NEW;
+    CU_ASSERT_EQUAL(marked, 3);           /* main;a;lib;b, ...;a, ...;a;d */
+    CU_ASSERT_EQUAL(l->nrects, l->nmain); /* nothing vanished */
+    v8a_flame_layout_free(l);
+    /* normalised: base scaled to 70 */
+    v8a_flame_options o;
+    v8a_flame_options_init(&o);
+    o.diff_normalize = 1;
+    CU_ASSERT_EQUAL_FATAL(v8a_flame_diff_layout_new(&l, base, newp, &o), 0);
+    CU_ASSERT_EQUAL(l->rects[0].delta, 0);
+    CU_ASSERT_EQUAL(l->rects[1].delta, 20 - 8); /* 10 * 70 / 90 rounded */
+    v8a_flame_layout_free(l);
+    o.mode = V8A_FLAME_CHART;
+    CU_ASSERT_EQUAL(v8a_flame_diff_layout_new(&l, base, newp, &o), V8A_EUNSUPPORTED);
+    CU_ASSERT_PTR_NULL(l);
+    v8a_profile_free(base);
+    v8a_profile_free(newp);
+}
+
 void suite_flame(CU_pSuite s)
 {
     ADD(s, test_graph_merge);
@@ -870,6 +928,7 @@ void suite_flame(CU_pSuite s)
     ADD(s, test_recursion);
     ADD(s, test_chart_transforms);
     ADD(s, test_fold);
+    ADD(s, test_diff);
     ADD(s, test_colors);
     ADD(s, test_ellipsis);
     ADD(s, test_svg_escaping);

@@ -125,6 +125,7 @@ typedef struct v8a_flame_options {
     const char *hide;              /* PCRE2: remove matching frames, crediting callers */
     v8a_flame_recursion recursion; /* collapse recursion (default: keep) */
     v8a_flame_theme theme;         /* page colours (default light) */
+    int diff_normalize;            /* diff layouts: scale BASE to NEW's total */
 } v8a_flame_options;
 
 void v8a_flame_options_init(v8a_flame_options *o);
@@ -143,7 +144,17 @@ typedef struct v8a_flame_rect {
     uint32_t frame;  /* ordinal into profile->frames */
     uint32_t parent; /* ordinal of the parent rectangle; V8A_PROFILE_NONE at depth 0 */
     uint32_t node;   /* a profile node of this frame (the first one merged, in graph) */
+    /* Differential layouts only (0 otherwise): total in NEW minus total in
+     * BASE for the same stack (BASE scaled when opt.diff_normalize), and
+     * V8A_FLAME_RECT_* flags. */
+    int64_t delta;
+    uint32_t flags;
 } v8a_flame_rect;
+
+#define V8A_FLAME_RECT_NEW 1u /* the stack is not in BASE: a new frame */
+#define V8A_FLAME_RECT_BASE_ONLY                                                                   \
+    2u /* in the strip of BASE's vanished stacks: frame and node                                   \
+          index layout->base, x and width are BASE's weights */
 
 /* A layout: read it, don't change it. Rectangles are in pre-order: a parent
  * comes before its children, siblings left to right. */
@@ -159,6 +170,16 @@ typedef struct v8a_flame_layout {
     size_t pruned;       /* subtrees dropped as narrower than the minimum width */
     size_t cut_by_depth; /* subtrees dropped by --max-depth */
     const char *unit;    /* "us", "samples" or "bytes" (static) */
+    /* Differential layouts (v8a_flame_diff_layout_new); NULL / 0 otherwise.
+     * rects[0 .. nmain) are NEW's graph; rects[nmain .. nrects) are the
+     * strip of stacks only in BASE, laid out as a graph of BASE's weights
+     * (the frames of BASE that are in NEW too are drawn as their context),
+     * its rows starting at strip_depth (one empty row above the main graph). */
+    const v8a_profile *base;
+    int64_t base_total; /* BASE's total after the filters, before scaling */
+    int64_t max_delta;  /* the largest |delta| of a main rect other than the root */
+    size_t nmain;
+    uint32_t strip_depth;
 } v8a_flame_layout;
 
 /* Lays out profile p under options o (NULL for defaults). Returns 0, or
@@ -168,6 +189,21 @@ typedef struct v8a_flame_layout {
 int v8a_flame_layout_new(v8a_flame_layout **out, const v8a_profile *p, const v8a_flame_options *o);
 
 void v8a_flame_layout_free(v8a_flame_layout *l);
+
+/* A differential flame graph of NEW against BASE (for `flame diff`):
+ * widths come from NEW (graph or icicle; chart is V8A_EUNSUPPORTED), each
+ * rect's delta is its total in NEW minus the same stack's total in BASE
+ * (frames are matched across the two profiles by name, url, line and
+ * column, after o's filters), stacks that BASE lacks are flagged
+ * V8A_FLAME_RECT_NEW, and the stacks only BASE has follow in a strip of
+ * V8A_FLAME_RECT_BASE_ONLY rects (see v8a_flame_layout). With
+ * o->diff_normalize BASE's weights are scaled to NEW's total first (for
+ * profiles of different lengths). v8a_flame_render draws it: red for more,
+ * blue for less (intensity |delta| / max_delta), purple for new frames, the
+ * strip grey-blue under the title "only in base". Both profiles must
+ * outlive the layout. Returns as v8a_flame_layout_new. */
+int v8a_flame_diff_layout_new(v8a_flame_layout **out, const v8a_profile *base,
+                              const v8a_profile *newp, const v8a_flame_options *o);
 
 /* Receives output bytes; returns 0, or non-zero to fail the rendering with
  * V8A_EIO (the callback may set errno to say why). */
