@@ -124,9 +124,13 @@ int v8a__flame_render_cairo(const v8a_flame_layout *l, v8a_flame_format fmt, v8a
         goto done;
     }
     /* background, title, subtitle */
+    const v8a__flame_colors *th = v8a__flame_theme(o->theme);
     cairo_pattern_t *bg = cairo_pattern_create_linear(0, 0, 0, H);
-    cairo_pattern_add_color_stop_rgb(bg, 0.05, 0xf8 / 255.0, 0xf8 / 255.0, 0xf8 / 255.0);
-    cairo_pattern_add_color_stop_rgb(bg, 0.95, 0xee / 255.0, 0xee / 255.0, 0xe6 / 255.0);
+    uint32_t c0 = th->bg_top, c1 = th->bg_bottom;
+    cairo_pattern_add_color_stop_rgb(bg, 0.05, (c0 >> 16) / 255.0, ((c0 >> 8) & 0xff) / 255.0,
+                                     (c0 & 0xff) / 255.0);
+    cairo_pattern_add_color_stop_rgb(bg, 0.95, (c1 >> 16) / 255.0, ((c1 >> 8) & 0xff) / 255.0,
+                                     (c1 & 0xff) / 255.0);
     cairo_set_source(cr, bg);
     cairo_paint(cr);
     cairo_pattern_destroy(bg);
@@ -139,13 +143,13 @@ int v8a__flame_render_cairo(const v8a_flame_layout *l, v8a_flame_format fmt, v8a
     v8a__flame_subtitle(l, sub, sizeof sub);
     cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
     cairo_set_font_size(cr, font + 5);
-    set_rgb(cr, 0x000000);
+    set_rgb(cr, th->text);
     if (!(tmp = v8a__flame_clean(title))) goto nomem;
     centered(cr, g.width / 2, font * 2, tmp);
     v8a__free(tmp);
     cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
     cairo_set_font_size(cr, font);
-    set_rgb(cr, 0x555555);
+    set_rgb(cr, th->subtitle);
     if (!(tmp = v8a__flame_clean(sub))) goto nomem;
     centered(cr, g.width / 2, font * 3.4, tmp);
     v8a__free(tmp);
@@ -160,25 +164,41 @@ int v8a__flame_render_cairo(const v8a_flame_layout *l, v8a_flame_format fmt, v8a
         uint32_t f = r->frame;
         double x = V8A_FLAME_XPAD + (double)r->x * g.scale, w = (double)r->width * g.scale;
         double y = v8a__flame_row_y(&g, r->depth);
-        set_rgb(cr, v8a_flame_color(p, f, o->palette));
+        const v8a_profile *rp = v8a__flame_rect_profile(l, r);
+        set_rgb(cr, v8a__flame_rect_color(l, r));
         cairo_rectangle(cr, x, y, w, rh - 1);
         cairo_fill(cr);
-        if (w < font * 1.2 || f >= p->nframes) continue;
-        if (!clean[f] && !(clean[f] = v8a__flame_clean(v8a__flame_name(p, f)))) goto nomem;
-        if (full[f] < 0) full[f] = advance(cr, clean[f]);
-        size_t need = strlen(clean[f]) + 8;
+        if (w < font * 1.2 || f >= rp->nframes) continue;
+        const char *name;
+        double adv;
+        if (rp != p) { /* a diff layout's strip: frames of the base */
+            v8a__free(tmp);
+            if (!(tmp = v8a__flame_clean(r->depth == l->strip_depth ? "only in base"
+                                                                    : v8a__flame_name(rp, f))))
+                goto nomem;
+            name = tmp;
+            adv = advance(cr, tmp);
+        } else {
+            if (!clean[f] && !(clean[f] = v8a__flame_clean(v8a__flame_name(p, f)))) goto nomem;
+            if (full[f] < 0) full[f] = advance(cr, clean[f]);
+            name = clean[f];
+            adv = full[f];
+        }
+        size_t need = strlen(name) + 8;
         if (need > label_cap) {
             char *nl = v8a__realloc(label, need);
             if (!nl) goto nomem;
             label = nl;
             label_cap = need;
         }
-        if (fit_label(cr, clean[f], full[f], w - 6, o->truncate, label, label_cap)) {
-            set_rgb(cr, 0x000000);
+        if (fit_label(cr, name, adv, w - 6, o->truncate, label, label_cap)) {
+            set_rgb(cr, th->label);
             cairo_move_to(cr, x + 3, y + ty);
             cairo_show_text(cr, label);
         }
     }
+    v8a__free(tmp); /* the last strip label */
+    tmp = NULL;
     if (g.cut) {
         char msg[160];
         double y = v8a__flame_row_y(&g, g.cut);
@@ -202,7 +222,7 @@ int v8a__flame_render_cairo(const v8a_flame_layout *l, v8a_flame_format fmt, v8a
         set_rgb(cr, g.legend[i].rgb);
         cairo_rectangle(cr, lx, ly, 12, 12);
         cairo_fill(cr);
-        set_rgb(cr, 0x000000);
+        set_rgb(cr, th->text);
         if (!(tmp = v8a__flame_clean(g.legend[i].label))) goto nomem;
         cairo_move_to(cr, lx + 16, ly + 10);
         cairo_show_text(cr, tmp);

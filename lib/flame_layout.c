@@ -1,14 +1,21 @@
 /* flame_layout.c - a profile turned into rectangles for flame graphs,
  * icicles and flame charts (v8a/flame.h).
  *
- * Graph and icicle: node weights (v8a_profile_self_weights) are masked by
- * the filters (hidden idle, --focus, --exclude), then the call tree is merged
- * so that a node has at most one child per frame (hash of parent and frame),
- * children are sorted, and a pre-order walk assigns x from the left edge.
+ * Filters: --include, --exclude and hidden idle decide which nodes keep their
+ * samples (a mask per node, from the recorded stack). --focus, --hide and the
+ * recursion collapse transform stacks; since each transforms a node's stack
+ * from its parent's transformed stack plus the node's frame, one forward pass
+ * maps every profile node to a node of a merged tree of transformed stacks
+ * (at most one child per frame, found by a hash of parent and frame). A
+ * node's samples land on exactly one merged node, so weights are counted once.
  * Merged nodes are created in the order of the model's nodes, so a parent's
  * ordinal is below its children's and one backward pass gives totals.
  *
- * Chart: samples are walked in time order keeping the stack of open frames;
+ * Graph and icicle: children of the merged tree are sorted and a pre-order
+ * walk assigns x from the left edge.
+ *
+ * Chart: samples are walked in time order keeping the stack of open frames
+ * (merged nodes, so transformed stacks);
  * a sample's stack is compared with the open one and frames are closed and
  * opened below the common prefix. A (garbage collector) sample takes the last
  * non-GC stack plus itself (DevTools). A frame is appended when it opens, so
@@ -53,65 +60,62 @@ static int push_rect(v8a_flame_layout *l, size_t *cap, const v8a_flame_rect *r)
     return 0;
 }
 
-/* ---- filters: which nodes keep their self weight ---- */
+/* ---- filters: which nodes keep their self weight, and the stack transforms ---- */
 
-/* keep[n] = 1 when samples at node n pass hidden idle, --focus, --exclude. */
-static int node_filter(const v8a_profile *p, const v8a_flame_options *o, int hide_idle,
-                       unsigned char *keep)
+/* mask[f]: which of the four regexes frame f's name or url matches. */
+static int frame_masks(const v8a_profile *p, const v8a_flame_options *o, unsigned char *mask)
 {
-    v8a_regex *focus = NULL, *exclude = NULL;
-    signed char *fmatch = NULL, *xmatch = NULL;
-    unsigned char *on_focus = NULL, *on_excl = NULL;
+    const char *pat[4] = {o->include, o->exclude, o->focus, o->hide};
+    static const char *const what[4] = {"--include", "--exclude", "--focus", "--hide"};
+    v8a_regex *re[4] = {NULL, NULL, NULL, NULL};
     int rc = 0;
-    if (o->focus && (rc = v8a_regex_new(&focus, o->focus, "--focus")) < 0) goto done;
-    if (o->exclude && (rc = v8a_regex_new(&exclude, o->exclude, "--exclude")) < 0) goto done;
-    if (focus || exclude) {
-        fmatch = v8a__calloc(p->nframes ? p->nframes : 1, 1);
-        xmatch = v8a__calloc(p->nframes ? p->nframes : 1, 1);
-        on_focus = v8a__calloc(p->nnodes, 1);
-        on_excl = v8a__calloc(p->nnodes, 1);
-        if (!fmatch || !xmatch || !on_focus || !on_excl) {
-            rc = v8a__error_nomem("flame filters");
-            goto done;
-        }
-        for (uint32_t f = 0; f < p->nframes; f++) {
-            const char *name = v8a_profile_string(p, p->frames[f].name);
-            const char *url = v8a_profile_string(p, p->frames[f].url);
-            for (int k = 0; k < 2; k++) {
-                v8a_regex *re = k ? exclude : focus;
-                if (!re) continue;
-                int m = v8a_regex_match(re, name, strlen(name));
-                if (m == 0 && *url) m = v8a_regex_match(re, url, strlen(url));
-                if (m < 0) {
-                    rc = m;
-                    goto done;
-                }
-                (k ? xmatch : fmatch)[f] = (signed char)m;
+    memset(mask, 0, p->nframes ? p->nframes : 1);
+    for (int k = 0; k < 4; k++)
+        if (pat[k] && (rc = v8a_regex_new(&re[k], pat[k], what[k])) < 0) goto done;
+    for (uint32_t f = 0; f < p->nframes; f++) {
+        const char *name = v8a_profile_string(p, p->frames[f].name);
+        const char *url = v8a_profile_string(p, p->frames[f].url);
+        for (int k = 0; k < 4; k++) {
+            if (!re[k]) continue;
+            int m = v8a_regex_match(re[k], name, strlen(name));
+            if (m == 0 && *url) m = v8a_regex_match(re[k], url, strlen(url));
+            if (m < 0) {
+                rc = m;
+                goto done;
             }
+            if (m) mask[f] |= (unsigned char)(1 << k);
         }
-    }
-    for (uint32_t n = 0; n < p->nnodes; n++) {
-        uint32_t f = p->nodes[n].frame, par = p->nodes[n].parent;
-        int k = 1;
-        if (hide_idle && f < p->nframes && p->frames[f].category == V8A_CAT_IDLE) k = 0;
-        if (focus) {
-            on_focus[n] = (f < p->nframes && fmatch[f]) || (n && on_focus[par]);
-            if (!on_focus[n]) k = 0;
-        }
-        if (exclude) {
-            on_excl[n] = (f < p->nframes && xmatch[f]) || (n && on_excl[par]);
-            if (on_excl[n]) k = 0;
-        }
-        keep[n] = (unsigned char)k;
     }
 done:
-    v8a_regex_free(focus);
-    v8a_regex_free(exclude);
-    v8a__free(fmatch);
-    v8a__free(xmatch);
-    v8a__free(on_focus);
-    v8a__free(on_excl);
+    for (int k = 0; k < 4; k++) v8a_regex_free(re[k]);
     return rc;
+}
+
+int v8a__flame_masks(const v8a_profile *p, const v8a_flame_options *o, unsigned char *mask)
+{
+    return frame_masks(p, o, mask);
+}
+
+/* keep[n] = 1 when samples at node n pass hidden idle, --include and
+ * --exclude (which look at the recorded stack). */
+int v8a__flame_keep(const v8a_profile *p, const v8a_flame_options *o, int hide_idle,
+                    const unsigned char *mask, unsigned char *keep)
+{
+    unsigned char *on = v8a__calloc(p->nnodes, 1); /* bit 0: include seen, bit 1: exclude seen */
+    if (!on) return v8a__error_nomem("flame filters");
+    for (uint32_t n = 0; n < p->nnodes; n++) {
+        uint32_t f = p->nodes[n].frame;
+        unsigned char m = f < p->nframes ? mask[f] : 0;
+        on[n] = (unsigned char)((m & (V8A__M_INCLUDE | V8A__M_EXCLUDE)) |
+                                (n ? on[p->nodes[n].parent] : 0));
+        int k = 1;
+        if (hide_idle && f < p->nframes && p->frames[f].category == V8A_CAT_IDLE) k = 0;
+        if (o->include && !(on[n] & V8A__M_INCLUDE)) k = 0;
+        if (o->exclude && (on[n] & V8A__M_EXCLUDE)) k = 0;
+        keep[n] = (unsigned char)k;
+    }
+    v8a__free(on);
+    return 0;
 }
 
 /* ---- sibling order ---- */
@@ -165,13 +169,7 @@ static int cmp_child(const void *a, const void *b)
     return (x->m > y->m) - (x->m < y->m);
 }
 
-/* ---- graph and icicle ---- */
-
-typedef struct {
-    uint32_t *frame, *parent, *node;
-    int64_t *self, *total, *x;
-    uint32_t n;
-} merged;
+/* ---- the transformed, merged call tree ---- */
 
 static uint64_t hash_pf(uint32_t parent, uint32_t frame)
 {
@@ -179,23 +177,27 @@ static uint64_t hash_pf(uint32_t parent, uint32_t frame)
     return h ^ (h >> 29);
 }
 
-/* Merges p's tree into m (children unique per frame), with self weights. */
-static int merge_tree(const v8a_profile *p, const int64_t *self, merged *m)
+int v8a__flame_merge(const v8a_profile *p, const v8a_flame_options *o, const unsigned char *mask,
+                     const uint32_t *key, const int64_t *self, const unsigned char *keep,
+                     v8a__flame_merged *m)
 {
     uint32_t n = p->nnodes;
     size_t cap = 16;
     while (cap < (size_t)n * 2) cap *= 2;
     uint32_t *table = v8a__malloc(cap * sizeof *table);
-    uint32_t *map = v8a__malloc(n * sizeof *map);
+    unsigned char *focused = o->focus ? v8a__calloc(n, 1) : NULL;
+    m->map = v8a__malloc(n * sizeof *m->map);
     m->frame = v8a__malloc(n * sizeof *m->frame);
     m->parent = v8a__malloc(n * sizeof *m->parent);
     m->node = v8a__malloc(n * sizeof *m->node);
+    m->depth = v8a__malloc(n * sizeof *m->depth);
     m->self = v8a__calloc(n, sizeof *m->self);
     m->total = v8a__malloc(n * sizeof *m->total);
     m->x = v8a__malloc(n * sizeof *m->x);
-    if (!table || !map || !m->frame || !m->parent || !m->node || !m->self || !m->total || !m->x) {
+    if (!table || (o->focus && !focused) || !m->map || !m->frame || !m->parent || !m->node ||
+        !m->depth || !m->self || !m->total || !m->x) {
         v8a__free(table);
-        v8a__free(map);
+        v8a__free(focused);
         return v8a__error_nomem("flame layout");
     }
     memset(table, 0xff, cap * sizeof *table);
@@ -203,37 +205,74 @@ static int merge_tree(const v8a_profile *p, const int64_t *self, merged *m)
     m->frame[0] = p->nodes[0].frame;
     m->parent[0] = V8A_PROFILE_NONE;
     m->node[0] = 0;
-    m->self[0] = self[0];
-    map[0] = 0;
+    m->depth[0] = 0;
+    m->map[0] = 0;
     for (uint32_t i = 1; i < n; i++) {
-        uint32_t mp = map[p->nodes[i].parent], f = p->nodes[i].frame;
-        size_t h = (size_t)hash_pf(mp, f) & (cap - 1);
+        uint32_t par = p->nodes[i].parent, f = p->nodes[i].frame;
+        unsigned char fm = mask && f < p->nframes ? mask[f] : 0;
+        uint32_t base = m->map[par];
+        m->map[i] = V8A_PROFILE_NONE;
+        if (focused) {
+            if (par && focused[par]) {
+                focused[i] = 1;
+            } else if (fm & V8A__M_FOCUS) {
+                focused[i] = 1;
+                base = 0; /* re-rooted: the stack starts here */
+            } else {
+                continue;
+            }
+        }
+        if (base == V8A_PROFILE_NONE) continue;
+        if (fm & V8A__M_HIDE) {
+            m->map[i] = base;
+            continue;
+        }
+        uint32_t k = key ? key[f] : f;
+        if (o->recursion == V8A_RECURSION_DIRECT && base &&
+            (key ? key[m->frame[base]] : m->frame[base]) == k) {
+            m->map[i] = base;
+            continue;
+        }
+        if (o->recursion == V8A_RECURSION_ALL) {
+            uint32_t a = base;
+            while (a && (key ? key[m->frame[a]] : m->frame[a]) != k) a = m->parent[a];
+            if (a) {
+                m->map[i] = base;
+                continue;
+            }
+        }
+        size_t h = (size_t)hash_pf(base, k) & (cap - 1);
         for (;;) {
             uint32_t e = table[h];
             if (e == UINT32_MAX) {
                 e = m->n++;
                 m->frame[e] = f;
-                m->parent[e] = mp;
+                m->parent[e] = base;
                 m->node[e] = i;
+                m->depth[e] = m->depth[base] + 1;
                 table[h] = e;
             }
-            if (m->parent[e] == mp && m->frame[e] == f) {
-                map[i] = e;
+            if (m->parent[e] == base && (key ? key[m->frame[e]] : m->frame[e]) == k) {
+                m->map[i] = e;
                 break;
             }
             h = (h + 1) & (cap - 1);
         }
-        m->self[map[i]] += self[i];
     }
+    if (self)
+        for (uint32_t i = 0; i < n; i++)
+            if (m->map[i] != V8A_PROFILE_NONE && (!keep || keep[i])) m->self[m->map[i]] += self[i];
     for (uint32_t i = 0; i < m->n; i++) m->total[i] = m->self[i];
     for (uint32_t i = m->n; i-- > 1;) m->total[m->parent[i]] += m->total[i];
     v8a__free(table);
-    v8a__free(map);
+    v8a__free(focused);
     return 0;
 }
 
-static void merged_free(merged *m)
+void v8a__flame_merged_free(v8a__flame_merged *m)
 {
+    v8a__free(m->map);
+    v8a__free(m->depth);
     v8a__free(m->frame);
     v8a__free(m->parent);
     v8a__free(m->node);
@@ -243,7 +282,7 @@ static void merged_free(merged *m)
 }
 
 /* Weight below which a subtree is dropped. */
-static double prune_threshold(const v8a_flame_options *o, int64_t total)
+double v8a__flame_prune_threshold(const v8a_flame_options *o, int64_t total)
 {
     if (o->min_width_percent > 0) return (double)total * o->min_width_percent / 100.0;
     double plot = (double)o->width - 2 * V8A_FLAME_XPAD;
@@ -251,15 +290,15 @@ static double prune_threshold(const v8a_flame_options *o, int64_t total)
     return o->min_width > 0 ? (double)total * o->min_width / plot : 0;
 }
 
-static int layout_graph(v8a_flame_layout *l, const int64_t *self)
+int v8a__flame_layout_graph(v8a_flame_layout *l, v8a__flame_merged *mp, const int64_t *delta,
+                            const uint32_t *flags)
 {
     const v8a_profile *p = l->profile;
-    merged m = {0};
+    v8a__flame_merged m = *mp;
     uint32_t *rank = NULL, *start = NULL, *kids = NULL, *stack = NULL, *rect_of = NULL;
     child_key *ck = NULL;
     size_t cap = 0;
-    int rc = merge_tree(p, self, &m);
-    if (rc < 0) goto done;
+    int rc = 0;
     uint32_t n = m.n;
     rank = v8a__malloc((p->nframes ? p->nframes : 1) * sizeof *rank);
     start = v8a__calloc((size_t)n + 1, sizeof *start);
@@ -289,7 +328,7 @@ static int layout_graph(v8a_flame_layout *l, const int64_t *self)
     }
     l->total = m.total[0];
     if (l->total <= 0) goto done; /* nothing to draw */
-    double thr = prune_threshold(&l->opt, l->total);
+    double thr = v8a__flame_prune_threshold(&l->opt, l->total);
     uint32_t maxd = l->opt.max_depth;
     /* pre-order walk; a node is pushed only when it is drawn */
     size_t sp = 0;
@@ -306,6 +345,8 @@ static int layout_graph(v8a_flame_layout *l, const int64_t *self)
         r.frame = m.frame[i];
         r.parent = i ? rect_of[par] : V8A_PROFILE_NONE;
         r.node = m.node[i];
+        r.delta = delta ? delta[i] : 0;
+        r.flags = flags ? flags[i] : 0;
         rect_of[i] = (uint32_t)l->nrects;
         if ((rc = push_rect(l, &cap, &r)) < 0) goto done;
         if (r.depth + 1 > l->depth) l->depth = r.depth + 1;
@@ -329,17 +370,10 @@ static int layout_graph(v8a_flame_layout *l, const int64_t *self)
         }
     }
     /* the deepest row of the whole merged tree, for the record */
-    {
-        uint32_t *d = rect_of; /* reuse as depth scratch */
-        d[0] = 0;
-        l->max_depth = 1;
-        for (uint32_t i = 1; i < n; i++) {
-            d[i] = d[m.parent[i]] + 1;
-            if (m.total[i] > 0 && d[i] + 1 > l->max_depth) l->max_depth = d[i] + 1;
-        }
-    }
+    l->max_depth = 1;
+    for (uint32_t i = 1; i < n; i++)
+        if (m.total[i] > 0 && m.depth[i] + 1 > l->max_depth) l->max_depth = m.depth[i] + 1;
 done:
-    merged_free(&m);
     v8a__free(rank);
     v8a__free(start);
     v8a__free(kids);
@@ -379,7 +413,7 @@ static void chart_close(v8a_flame_layout *l, open_frame *o, uint32_t *depth, uin
     }
 }
 
-static int layout_chart(v8a_flame_layout *l, const unsigned char *keep)
+static int layout_chart(v8a_flame_layout *l, const unsigned char *keep, const v8a__flame_merged *m)
 {
     const v8a_profile *p = l->profile;
     if (!p->nsamples)
@@ -396,11 +430,12 @@ static int layout_chart(v8a_flame_layout *l, const unsigned char *keep)
         rc = v8a__error_nomem("flame chart");
         goto done;
     }
-    int by_samples = l->opt.weight == V8A_WEIGHT_SAMPLES && p->kind == V8A_PROFILE_CPU;
+    int by_samples = l->opt.weight == V8A_WEIGHT_SAMPLES && p->kind == V8A_PROFILE_CPU &&
+                     p->format != V8A_PROFILE_FORMAT_FOLDED;
     int64_t total = 0;
     for (size_t i = 0; i < p->nsamples; i++) total += by_samples ? 1 : p->sample_duration[i];
     l->total = l->unfiltered = total;
-    double thr = prune_threshold(&l->opt, total);
+    double thr = v8a__flame_prune_threshold(&l->opt, total);
     uint32_t maxd = l->opt.max_depth;
     size_t cap = 0;
     uint32_t depth = 0, nbase = 0, prev_node = V8A_PROFILE_NONE;
@@ -413,7 +448,8 @@ static int layout_chart(v8a_flame_layout *l, const unsigned char *keep)
             rc = v8a__error_set(V8A_ECANCELED, "flame chart: canceled");
             goto done;
         }
-        if (n >= p->nnodes || !keep[n] || n == 0) {
+        uint32_t mn = n < p->nnodes ? m->map[n] : V8A_PROFILE_NONE;
+        if (n >= p->nnodes || !keep[n] || mn == V8A_PROFILE_NONE || mn == 0) {
             chart_close(l, o, &depth, 0, x, thr);
             nbase = 0;
             prev_node = V8A_PROFILE_NONE;
@@ -427,15 +463,15 @@ static int layout_chart(v8a_flame_layout *l, const unsigned char *keep)
             if (gc && nbase) {
                 memcpy(want, base, nbase * sizeof *want);
                 nw = nbase;
-                if (nw < slots) want[nw++] = n;
+                if (nw < slots) want[nw++] = mn;
             } else {
-                /* the path from the root's child to n */
-                nw = p->nodes[n].depth;
+                /* the transformed path from the root's child to n */
+                nw = m->depth[mn];
                 if (nw > slots) nw = (uint32_t)slots;
-                uint32_t k = nw, c = n;
+                uint32_t k = nw, c = mn;
                 while (k > 0 && c != 0 && c != V8A_PROFILE_NONE) {
                     want[--k] = c;
-                    c = p->nodes[c].parent;
+                    c = m->parent[c];
                 }
                 if (!gc) {
                     memcpy(base, want, nw * sizeof *base);
@@ -458,8 +494,8 @@ static int layout_chart(v8a_flame_layout *l, const unsigned char *keep)
                 v8a_flame_rect r = {0};
                 r.x = x;
                 r.depth = d;
-                r.frame = p->nodes[want[d]].frame;
-                r.node = want[d];
+                r.frame = m->frame[want[d]];
+                r.node = m->node[want[d]];
                 r.parent = d ? o[d - 1].rect : V8A_PROFILE_NONE;
                 of->rect = (uint32_t)l->nrects;
                 if ((rc = push_rect(l, &cap, &r)) < 0) goto done;
@@ -489,7 +525,8 @@ int v8a_flame_layout_new(v8a_flame_layout **out, const v8a_profile *p, const v8a
     }
     if (!p || !p->nnodes || (unsigned)opt->mode > V8A_FLAME_CHART ||
         (unsigned)opt->weight > V8A_WEIGHT_HITCOUNT || (unsigned)opt->sort > 1 ||
-        (unsigned)opt->idle > 2 || (unsigned)opt->palette > 2 || (unsigned)opt->truncate > 1)
+        (unsigned)opt->idle > 2 || (unsigned)opt->palette > 2 || (unsigned)opt->truncate > 1 ||
+        (unsigned)opt->recursion > V8A_RECURSION_ALL || (unsigned)opt->theme > V8A_THEME_DARK)
         return v8a__error_set(V8A_EINVAL, "flame layout: invalid argument");
     if (opt->width < 100 || opt->width > 30000)
         return v8a__error_set(V8A_EINVAL, "--width: %u is not between 100 and 30000 pixels",
@@ -501,8 +538,11 @@ int v8a_flame_layout_new(v8a_flame_layout **out, const v8a_profile *p, const v8a
     v8a_flame_layout *l = v8a__calloc(1, sizeof *l);
     int64_t *self = v8a__malloc(p->nnodes * sizeof *self);
     unsigned char *keep = v8a__malloc(p->nnodes);
+    unsigned char *mask = v8a__malloc(p->nframes ? p->nframes : 1);
+    v8a__flame_merged m;
+    memset(&m, 0, sizeof m);
     int rc = 0;
-    if (!l || !self || !keep) {
+    if (!l || !self || !keep || !mask) {
         rc = v8a__error_nomem("flame layout");
         goto done;
     }
@@ -514,26 +554,30 @@ int v8a_flame_layout_new(v8a_flame_layout **out, const v8a_profile *p, const v8a
         goto done;
     }
     /* chart mode reads HITCOUNT as TIME: hits have no place on a time axis */
-    l->unit = p->kind == V8A_PROFILE_HEAP         ? "bytes"
-              : opt->weight == V8A_WEIGHT_SAMPLES ? "samples"
-                                                  : "us";
+    /* a folded file's counts have no unit of time: they stay samples */
+    l->unit = p->kind == V8A_PROFILE_HEAP              ? "bytes"
+              : opt->weight == V8A_WEIGHT_SAMPLES      ? "samples"
+              : p->format == V8A_PROFILE_FORMAT_FOLDED ? "samples"
+                                                       : "us";
     int hide_idle = opt->idle == V8A_FLAME_IDLE_HIDE ||
                     (opt->idle == V8A_FLAME_IDLE_AUTO && opt->mode != V8A_FLAME_CHART);
-    if ((rc = node_filter(p, opt, hide_idle, keep)) < 0) goto done;
+    if ((rc = v8a__flame_masks(p, opt, mask)) < 0) goto done;
+    if ((rc = v8a__flame_keep(p, opt, hide_idle, mask, keep)) < 0) goto done;
     if (opt->mode == V8A_FLAME_CHART) {
-        rc = layout_chart(l, keep);
+        if ((rc = v8a__flame_merge(p, opt, mask, NULL, NULL, NULL, &m)) < 0) goto done;
+        rc = layout_chart(l, keep, &m);
     } else {
         v8a_weight w = opt->weight;
         if ((rc = v8a_profile_self_weights(p, w, self)) < 0) goto done;
-        for (uint32_t i = 0; i < p->nnodes; i++) {
-            l->unfiltered += self[i];
-            if (!keep[i]) self[i] = 0;
-        }
-        rc = layout_graph(l, self);
+        for (uint32_t i = 0; i < p->nnodes; i++) l->unfiltered += self[i];
+        if ((rc = v8a__flame_merge(p, opt, mask, NULL, self, keep, &m)) < 0) goto done;
+        rc = v8a__flame_layout_graph(l, &m, NULL, NULL);
     }
 done:
+    v8a__flame_merged_free(&m);
     v8a__free(self);
     v8a__free(keep);
+    v8a__free(mask);
     if (rc < 0) {
         v8a_flame_layout_free(l);
         return rc;

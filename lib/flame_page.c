@@ -219,8 +219,12 @@ void v8a__flame_subtitle(const v8a_flame_layout *l, char *out, size_t cap)
     } while (0)
     if (l->total != l->unfiltered && l->unfiltered > 0)
         MORE(" (%.1f%% of all)", 100.0 * (double)l->total / (double)l->unfiltered);
-    if (o->focus) MORE(", focus /%s/", o->focus);
+    if (o->include) MORE(", include /%s/", o->include);
     if (o->exclude) MORE(", exclude /%s/", o->exclude);
+    if (o->focus) MORE(", focus /%s/", o->focus);
+    if (o->hide) MORE(", hide /%s/", o->hide);
+    if (o->recursion == V8A_RECURSION_DIRECT) MORE(", recursion collapsed");
+    if (o->recursion == V8A_RECURSION_ALL) MORE(", all recursion collapsed");
     if (l->pruned) {
         if (o->min_width_percent > 0)
             MORE(", %zu narrower than %g%% not drawn", l->pruned, o->min_width_percent);
@@ -229,6 +233,17 @@ void v8a__flame_subtitle(const v8a_flame_layout *l, char *out, size_t cap)
     }
     if (l->cut_by_depth) MORE(", depth limited to %u", o->max_depth);
 #undef MORE
+}
+
+/* ---- themes ---- */
+
+const v8a__flame_colors *v8a__flame_theme(v8a_flame_theme theme)
+{
+    static const v8a__flame_colors light = {0xf8f8f8, 0xeeeee6, 0x000000, 0x555555,
+                                            0x333333, 0xffffff, 0x000000, 0x000000};
+    static const v8a__flame_colors dark = {0x202124, 0x17181a, 0xe8eaed, 0x9aa0a6,
+                                           0x8ab4f8, 0x17181a, 0xffffff, 0x000000};
+    return theme == V8A_THEME_DARK ? &dark : &light;
 }
 
 /* ---- geometry ---- */

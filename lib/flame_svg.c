@@ -202,9 +202,10 @@ int v8a__flame_render_svg(const v8a_flame_layout *l, v8a_write_cb write, void *p
     v8a__flame_geometry(l, UINT32_MAX, &g);
     sink *s = v8a__malloc(sizeof *s);
     uint32_t *col = v8a__malloc((p->nframes ? p->nframes : 1) * sizeof *col);
-    uint32_t *used = v8a__malloc((p->nframes ? p->nframes : 1) * sizeof *used);
+    size_t nused = p->nframes > l->nrects ? p->nframes : l->nrects;
+    uint32_t *used = v8a__malloc((nused ? nused : 1) * sizeof *used);
     char **clean = v8a__calloc(p->nframes ? p->nframes : 1, sizeof *clean);
-    char *label = NULL;
+    char *label = NULL, *strip_name = NULL;
     int rc = 0, interactive = !o->static_svg;
     if (!s || !col || !used || !clean) {
         rc = v8a__error_nomem("flame svg");
@@ -217,13 +218,15 @@ int v8a__flame_render_svg(const v8a_flame_layout *l, v8a_write_cb write, void *p
     /* colours of the frames drawn, and one class per distinct colour */
     memset(col, 0xff, (p->nframes ? p->nframes : 1) * sizeof *col);
     size_t ncol = 0;
-    for (size_t i = 0; i < l->nrects; i++) {
+    for (size_t i = 0; i < l->nrects && !l->base; i++) {
         uint32_t f = l->rects[i].frame;
         if (f < p->nframes && col[f] == UINT32_MAX) {
             col[f] = v8a_flame_color(p, f, o->palette);
             used[ncol++] = col[f];
         }
     }
+    for (size_t i = 0; i < l->nrects && l->base; i++)
+        used[ncol++] = v8a__flame_rect_color(l, &l->rects[i]);
     qsort(used, ncol, sizeof *used, cmp_u32);
     size_t nu = 0;
     for (size_t i = 0; i < ncol; i++)
@@ -242,20 +245,24 @@ int v8a__flame_render_svg(const v8a_flame_layout *l, v8a_write_cb write, void *p
     puts_(s, " ");
     put_fixed(s, H);
     putf(s, "\" fg:total=\"%lld\" fg:unit=\"%s\">\n", (long long)l->total, l->unit);
+    const v8a__flame_colors *th = v8a__flame_theme(o->theme);
     putf(s,
-         "<style>\ntext{font-family:monospace;font-size:%gpx;fill:#000}\n"
-         ".t{font-size:%gpx;text-anchor:middle}\n.st{fill:#555;text-anchor:middle}\n"
-         ".b{cursor:pointer;fill:#333;text-decoration:underline}\n.h{display:none}\n"
-         ".p{opacity:.5}\n#frames rect{stroke:#fff;stroke-width:.3}\n"
-         "#frames g:hover rect{stroke:#000;stroke-width:.6}\n"
-         "#frames text{pointer-events:none}\n#frames g{cursor:pointer}\n",
-         font, font + 5);
+         "<style>\ntext{font-family:monospace;font-size:%gpx;fill:#%06x}\n"
+         ".t{font-size:%gpx;text-anchor:middle}\n.st{fill:#%06x;text-anchor:middle}\n"
+         ".b{cursor:pointer;fill:#%06x;text-decoration:underline}\n.h{display:none}\n"
+         ".p{opacity:.5}\n#frames rect{stroke:#%06x;stroke-width:.3}\n"
+         "#frames g:hover rect{stroke:#%06x;stroke-width:.6}\n"
+         "#frames text{pointer-events:none;fill:#%06x}\n#frames g{cursor:pointer}\n",
+         font, (unsigned)th->text, font + 5, (unsigned)th->subtitle, (unsigned)th->button,
+         (unsigned)th->stroke, (unsigned)th->hover, (unsigned)th->label);
     for (size_t i = 0; i < nu; i++) putf(s, ".c%zx{fill:#%06x}\n", i, (unsigned)used[i]);
     puts_(s, ".m>rect{fill:#e600e6}\n</style>\n");
-    puts_(s, "<defs><linearGradient id=\"bg\" y1=\"0\" y2=\"1\" x1=\"0\" x2=\"0\">"
-             "<stop stop-color=\"#f8f8f8\" offset=\"5%\"/><stop stop-color=\"#eeeee6\" "
-             "offset=\"95%\"/></linearGradient></defs>\n"
-             "<rect x=\"0\" y=\"0\" width=\"100%\" height=\"100%\" fill=\"url(#bg)\"/>\n");
+    putf(s,
+         "<defs><linearGradient id=\"bg\" y1=\"0\" y2=\"1\" x1=\"0\" x2=\"0\">"
+         "<stop stop-color=\"#%06x\" offset=\"5%%\"/><stop stop-color=\"#%06x\" "
+         "offset=\"95%%\"/></linearGradient></defs>\n"
+         "<rect x=\"0\" y=\"0\" width=\"100%%\" height=\"100%%\" fill=\"url(#bg)\"/>\n",
+         (unsigned)th->bg_top, (unsigned)th->bg_bottom);
     /* title and subtitle */
     const char *title = o->title                      ? o->title
                         : o->mode == V8A_FLAME_ICICLE ? "Icicle Graph"
@@ -290,11 +297,22 @@ int v8a__flame_render_svg(const v8a_flame_layout *l, v8a_write_cb write, void *p
     for (size_t i = 0; i < l->nrects; i++) {
         const v8a_flame_rect *r = &l->rects[i];
         uint32_t f = r->frame;
-        if (f < p->nframes && !clean[f] && !(clean[f] = v8a__flame_clean(v8a__flame_name(p, f)))) {
+        const v8a_profile *rp = v8a__flame_rect_profile(l, r);
+        v8a__free(strip_name);
+        strip_name = NULL;
+        if (rp != p) {
+            /* a diff layout's strip: frames of the base */
+            if (!(strip_name = v8a__flame_clean(
+                      r->depth == l->strip_depth ? "only in base" : v8a__flame_name(rp, f)))) {
+                rc = v8a__error_nomem("flame svg");
+                goto done;
+            }
+        } else if (f < p->nframes && !clean[f] &&
+                   !(clean[f] = v8a__flame_clean(v8a__flame_name(p, f)))) {
             rc = v8a__error_nomem("flame svg");
             goto done;
         }
-        const char *name = f < p->nframes ? clean[f] : "(unknown)";
+        const char *name = strip_name ? strip_name : f < p->nframes ? clean[f] : "(unknown)";
         double x = V8A_FLAME_XPAD + (double)r->x * g.scale, w = (double)r->width * g.scale;
         double y = v8a__flame_row_y(&g, r->depth);
         puts_(s, "<g fg:x=\"");
@@ -306,7 +324,7 @@ int v8a__flame_render_svg(const v8a_flame_layout *l, v8a_write_cb write, void *p
         puts_(s, "\"><title>");
         put_esc(s, name);
         char loc[1024];
-        v8a__flame_location(p, f, loc, sizeof loc);
+        v8a__flame_location(rp, f, loc, sizeof loc);
         if (loc[0]) {
             puts_(s, "&#10;");
             if ((rc = put_text(s, loc)) < 0) goto done;
@@ -319,10 +337,17 @@ int v8a__flame_render_svg(const v8a_flame_layout *l, v8a_write_cb write, void *p
                  l->total ? 100.0 * (double)r->total / (double)l->total : 0.0, b,
                  l->total ? 100.0 * (double)r->self / (double)l->total : 0.0);
         }
-        putf(s, "</title><rect class=\"c%zx\" x=\"",
-             f < p->nframes
-                 ? (size_t)((uint32_t *)bsearch(&col[f], used, nu, sizeof *used, cmp_u32) - used)
-                 : (size_t)0);
+        if (l->base) {
+            char d[48];
+            v8a__flame_amount(d, sizeof d, r->delta, l->unit);
+            putf(s, "&#10;%s%s%s", r->delta > 0 ? "+" : "", d,
+                 r->flags & V8A_FLAME_RECT_NEW         ? " (new)"
+                 : r->flags & V8A_FLAME_RECT_BASE_ONLY ? " (only in base)"
+                                                       : "");
+        }
+        uint32_t rc_col = l->base ? v8a__flame_rect_color(l, r) : f < p->nframes ? col[f] : 0;
+        const uint32_t *hit = bsearch(&rc_col, used, nu, sizeof *used, cmp_u32);
+        putf(s, "</title><rect class=\"c%zx\" x=\"", hit ? (size_t)(hit - used) : (size_t)0);
         put_fixed(s, x);
         puts_(s, "\" y=\"");
         put_fixed(s, y);
@@ -400,6 +425,7 @@ done:
     v8a__free(col);
     v8a__free(used);
     v8a__free(label);
+    v8a__free(strip_name);
     v8a__free(s);
     return rc;
 }

@@ -48,8 +48,10 @@ int v8a_profile_self_weights(const v8a_profile *p, v8a_weight w, int64_t *self)
             self[i] = (int64_t)((double)p->nodes[i].hit_count * per_hit + 0.5);
         return 0;
     }
+    /* a folded line's sample counts its count whatever the weight */
+    int count = w == V8A_WEIGHT_TIME || p->format == V8A_PROFILE_FORMAT_FOLDED;
     for (size_t i = 0; i < p->nsamples; i++)
-        self[p->sample_node[i]] += w == V8A_WEIGHT_TIME ? p->sample_duration[i] : 1;
+        self[p->sample_node[i]] += count ? p->sample_duration[i] : 1;
     return 0;
 }
 

@@ -451,6 +451,8 @@ int v8a__prof_build(v8a__prof *b, const char *thread, v8a_profile **out)
                 p->thread_name = b->threads[i].name;
                 break;
             }
+    } else if (b->folded) {
+        p->format = V8A_PROFILE_FORMAT_FOLDED;
     } else if (b->seen_nodes) {
         p->format = V8A_PROFILE_FORMAT_CPUPROFILE;
     } else if (b->seen_head) {

@@ -89,6 +89,7 @@ typedef struct v8a__prof {
     int seen_nodes, seen_head, seen_events, seen_timestamps, seen_deltas, seen_samples;
     int seen_callframe_head; /* a head node with callFrame: .heapprofile */
     int seen_heap_samples;
+    int folded; /* folded stacks (profile_folded.c) */
 
     /* Chrome traces */
     v8a__trace_prof *tprof;
@@ -118,6 +119,15 @@ int v8a__prof_build(v8a__prof *b, const char *thread, v8a_profile **out);
  * samples into b as if the file had held that profile alone (chunks sorted
  * by ts). Sets *pick to the chosen trace profile. profile_trace.c. */
 int v8a__prof_trace_select(v8a__prof *b, const char *thread, size_t *pick);
+
+/* Reads up to cap bytes into buf; *got 0 at the end. `offset` is how much
+ * was read before, for messages. Returns 0 or a V8A_E* code, error set. */
+typedef int (*v8a__read_fn)(void *payload, void *buf, size_t cap, size_t *got, uint64_t offset);
+
+/* Reads folded stacks from rd in chunks of `chunk` bytes (profile_folded.c).
+ * Same contract as v8a_profile_read. */
+int v8a__prof_read_folded(const char *name, v8a__read_fn rd, void *payload, size_t chunk,
+                          v8a_profile **out);
 
 /* A new yajl-driven parser over b (profile_parse.c). */
 typedef struct v8a__prof_parser v8a__prof_parser;

@@ -142,7 +142,8 @@ int64_t v8a__prof_frame(v8a__prof *b, uint32_t name, uint32_t url, int32_t line,
 
 const char *v8a_profile_format_name(v8a_profile_format f)
 {
-    static const char *const n[] = {"cpuprofile", "legacy", "trace", "heapprofile", "heapsnapshot"};
+    static const char *const n[] = {"cpuprofile",  "legacy", "trace",
+                                    "heapprofile", "folded", "heapsnapshot"};
     return (unsigned)f < sizeof n / sizeof *n ? n[f] : "?";
 }
 
@@ -155,7 +156,7 @@ const char *v8a_frame_category_name(v8a_frame_category c)
 
 /* ---- feeding ---- */
 
-typedef int (*read_fn)(void *payload, void *buf, size_t cap, size_t *got, uint64_t offset);
+typedef v8a__read_fn read_fn;
 
 typedef struct {
     const v8a_profile_options *opt;
@@ -253,9 +254,37 @@ static int mem_read(void *payload, void *buf, size_t cap, size_t *got, uint64_t 
     return 0;
 }
 
-static int input_read(void *payload, void *buf, size_t cap, size_t *got, uint64_t offset)
+/* A stream with its first bytes already read (to detect the format). */
+typedef struct {
+    const unsigned char *head;
+    size_t len, at;
+    v8a__input *in;
+} peeked;
+
+static int peeked_read(void *payload, void *buf, size_t cap, size_t *got, uint64_t offset)
 {
-    return v8a__input_read(payload, buf, cap, got, offset);
+    peeked *k = payload;
+    if (k->at < k->len) {
+        size_t n = k->len - k->at;
+        if (n > cap) n = cap;
+        memcpy(buf, k->head + k->at, n);
+        k->at += n;
+        *got = n;
+        return 0;
+    }
+    return v8a__input_read(k->in, buf, cap, got, offset);
+}
+
+/* 1 when the first non-blank byte of s[0..n) is there and not '{' or '['
+ * (folded stacks), 0 when it is, -1 when s is all blanks. */
+static int looks_folded(const unsigned char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = s[i];
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
+        return c != '{' && c != '[';
+    }
+    return -1;
 }
 
 /* Parses from exactly one of `in` or `mem` and builds the profile. */
@@ -267,24 +296,61 @@ static int read_profile(const char *name, v8a__input *in, const unsigned char *m
     ticker t = {opt, in, in ? in->file_size : len, 0};
     int rc;
     *out = NULL;
+    unsigned char *head = NULL;
+    size_t chunk = opt && opt->chunk_size ? opt->chunk_size : 0;
     v8a__prof_init(&b, name);
+    /* folded stacks: not JSON */
+    if (in && in->kind == V8A__IN_MAP) {
+        if (looks_folded(in->map, in->map_len) == 1) {
+            mem_src m = {in->map, in->map_len, 0};
+            rc = v8a__prof_read_folded(name, mem_read, &m, DEFAULT_CHUNK, out);
+            goto done;
+        }
+    } else if (in) {
+        size_t cap = 4096, hlen = 0, got = 0;
+        int folded = -1;
+        if (!(head = v8a__malloc(cap))) {
+            rc = v8a__error_nomem("input buffer");
+            goto done;
+        }
+        do {
+            if ((rc = v8a__input_read(in, head + hlen, cap - hlen, &got, hlen)) < 0) goto done;
+            folded = looks_folded(head + hlen, got);
+            hlen += got;
+        } while (got > 0 && folded < 0 && hlen < cap);
+        peeked k = {head, hlen, 0, in};
+        if (folded == 1) {
+            rc = v8a__prof_read_folded(name, peeked_read, &k, chunk ? chunk : DEFAULT_CHUNK, out);
+            goto done;
+        }
+        if (v8a__prof_string(&b, "", 0) < 0) {
+            rc = v8a__error_nomem("strings");
+            goto done;
+        }
+        if ((rc = v8a__prof_parser_new(&p, &b)) < 0) goto done;
+        v8a__prof_parser_set_tick(p, on_tick, &t);
+        rc = feed_stream(p, chunk ? chunk : DEFAULT_CHUNK, peeked_read, &k, name);
+        goto parsed;
+    } else if (looks_folded(mem, len) == 1) {
+        mem_src m = {mem, len, 0};
+        rc = v8a__prof_read_folded(name, mem_read, &m, chunk ? chunk : DEFAULT_CHUNK, out);
+        goto done;
+    }
     if (v8a__prof_string(&b, "", 0) < 0) {
         rc = v8a__error_nomem("strings");
         goto done;
     }
     if ((rc = v8a__prof_parser_new(&p, &b)) < 0) goto done;
     v8a__prof_parser_set_tick(p, on_tick, &t);
-    size_t chunk = opt && opt->chunk_size ? opt->chunk_size : 0;
     if (in && in->kind == V8A__IN_MAP) {
         rc = v8a__prof_parser_feed(p, in->map, in->map_len);
-    } else if (in) {
-        rc = feed_stream(p, chunk ? chunk : DEFAULT_CHUNK, input_read, in, name);
     } else if (chunk) {
         mem_src m = {mem, len, 0};
         rc = feed_stream(p, chunk, mem_read, &m, name);
     } else {
         rc = v8a__prof_parser_feed(p, mem, len);
     }
+parsed:
     if (rc < 0) goto done;
     if ((rc = v8a__prof_parser_finish(p)) < 0) goto done;
     v8a__prof_parser_free(p);
@@ -298,6 +364,7 @@ static int read_profile(const char *name, v8a__input *in, const unsigned char *m
         rc = v8a__error_set(V8A_ECANCELED, "%s: canceled", name);
     }
 done:
+    v8a__free(head);
     v8a__prof_parser_free(p);
     v8a__prof_free(&b);
     return rc;

@@ -313,7 +313,7 @@ static int load_meta(loader *l, v8a_profile *p)
         if (strcmp(k, "kind") == 0)
             p->kind = t && strcmp(t, "heap") == 0;
         else if (strcmp(k, "format") == 0) {
-            for (int f = 0; f < 4; f++)
+            for (int f = 0; f <= V8A_PROFILE_FORMAT_FOLDED; f++)
                 if (t && strcmp(t, v8a_profile_format_name((v8a_profile_format)f)) == 0)
                     p->format = (v8a_profile_format)f;
         } else if (strcmp(k, "start_time_us") == 0)

@@ -6,12 +6,19 @@
 #
 # usage: tests/bench/bench-render.sh [NODES [SAMPLES]]   (default: 120000 1000000)
 #
+# Then issue 5's case: a ~60 MB .cpuprofile (ISSUE_NODES x ISSUE_SAMPLES,
+# default 250000 x 2000000: a call tree 70 deep and wide) rendered to SVG and
+# PNG, against json_verify (yajl's own validator) reading the same file in the
+# same run. Targets: under 1 s, SVG written faster than 38 MiB/s, the SVG a
+# few MB at most by default. ISSUE=0 skips it.
+#
 # env:
 #   FLAME      flame binary (default build/tools/flame; relative to the repository root)
 #   BENCH_DIR  where the profile and outputs go (default ${TMPDIR:-/tmp}/v8a-bench);
 #              never inside the repository
 #   REPEAT     runs per measurement, the best wall time is kept (default 1)
 #   NODE       node binary (default node)
+#   ISSUE, ISSUE_NODES, ISSUE_SAMPLES   the issue-5 case (see above)
 #
 # The profile is generated once (tests/bench/gen-cpuprofile.js) and reused.
 # For comparison: inferno's published SVG rate is 38 MiB/s (flamegraph.pl:
@@ -46,12 +53,18 @@ if [[ ! -s $PROFILE ]]; then
     "$NODE" "$SCRIPT_DIR/gen-cpuprofile.js" "$NODES" "$SAMPLES" "$PROFILE.tmp" && mv "$PROFILE.tmp" "$PROFILE"
 fi
 
-# measure OUT ARGS...: best wall time (s) and its peak RSS (KiB) into $WALL $RSS
+# measure OUT ARGS...: best wall time (s) and its peak RSS (KiB) of flame ARGS
+# into $WALL $RSS; measure_cmd OUT CMD...: the same for any command
 measure() {
+    local out=$1
+    shift
+    measure_cmd "$out" "$FLAME" "$@"
+}
+measure_cmd() {
     local best="" rss="" i out=$1
     shift
     for ((i = 0; i < REPEAT; i++)); do
-        "$TIME" -f '%e %M' -o "$BENCH_DIR/time" "$FLAME" "$@" >"$out" || die "failed: flame $*"
+        "$TIME" -f '%e %M' -o "$BENCH_DIR/time" "$@" >"$out" </dev/null || die "failed: $*"
         read -r w m <"$BENCH_DIR/time"
         if [[ -z $best ]] || awk "BEGIN{exit !($w < $best)}"; then best=$w rss=$m; fi
     done
@@ -87,3 +100,29 @@ run "graph --min-width 0 -> svg" "$BENCH_DIR/graph0.svg" --min-width 0
 run "chart --min-width 0.001 -> svg" "$BENCH_DIR/chart0.svg" -m chart --min-width 0.001
 rm -f "$BENCH_DIR"/graph0.svg "$BENCH_DIR"/chart0.svg "$BENCH_DIR/time"
 echo "(SVG MiB/s: output size over wall time minus the reading time; inferno publishes 38 MiB/s)"
+
+[[ ${ISSUE:-1} != 0 ]] || exit 0
+ISSUE_NODES=${ISSUE_NODES:-250000}
+ISSUE_SAMPLES=${ISSUE_SAMPLES:-2000000}
+command -v json_verify >/dev/null || die "json_verify not found (Debian package yajl-tools)"
+PROFILE="$BENCH_DIR/render-$ISSUE_NODES-$ISSUE_SAMPLES.cpuprofile"
+if [[ ! -s $PROFILE ]]; then
+    command -v "$NODE" >/dev/null || die "node is needed to generate $PROFILE"
+    "$NODE" "$SCRIPT_DIR/gen-cpuprofile.js" "$ISSUE_NODES" "$ISSUE_SAMPLES" "$PROFILE.tmp" && mv "$PROFILE.tmp" "$PROFILE"
+fi
+SIZE=$(stat -c %s "$PROFILE")
+echo
+printf 'issue 5: %s (%s MiB, %s nodes, %s samples)\n' "$PROFILE" "$(mib "$SIZE")" "$ISSUE_NODES" "$ISSUE_SAMPLES"
+printf '%-34s %8s %10s %10s %8s %10s\n' "run" "wall s" "RSS MiB" "out MiB" "frames" "MiB/s"
+measure_cmd /dev/null sh -c 'exec json_verify -q <"$1"' json_verify "$PROFILE"
+JV=$WALL
+printf '%-34s %8s %10s %10s %8s %10s\n' "json_verify (validation only)" "$WALL" "$(mib $((RSS * 1024)))" "-" "-" \
+    "$(awk -v s="$SIZE" -v w="$WALL" 'BEGIN{if (w < 0.01) w = 0.01; printf "%.0f", s / 1048576 / w}')"
+measure /dev/null info "$PROFILE"
+PARSE=$WALL
+printf '%-34s %8s %10s %10s %8s %10s\n' "flame info (reading only)" "$WALL" "$(mib $((RSS * 1024)))" "-" "-" \
+    "$(awk -v s="$SIZE" -v w="$WALL" 'BEGIN{if (w < 0.01) w = 0.01; printf "%.0f", s / 1048576 / w}')"
+run "render -> svg" "$BENCH_DIR/issue.svg"
+run "render -> png" "$BENCH_DIR/issue.png"
+echo "(MiB/s: input read per second for json_verify and flame info; SVG written per second beyond reading for the SVG; json_verify took $JV s)"
+rm -f "$BENCH_DIR/time"

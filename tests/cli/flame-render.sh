@@ -6,38 +6,12 @@ set -u
 FL=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 FX=$(cd "$2" && pwd)
 HERE=$(cd "$(dirname "$0")" && pwd)
-T=$(mktemp -d "${TMPDIR:-/tmp}/v8a-render-XXXXXX")
-trap 'rm -rf "$T"' EXIT
+. "$HERE/lib.sh"
 P=$FX/busy.cpuprofile.gz
-fails=0 count=0
 
-# run NAME WANT_RC CMD...: stdout in $T/out, stderr in $T/err
-run() {
-    local name=$1 want=$2
-    shift 2
-    count=$((count + 1))
-    "$@" >"$T/out" 2>"$T/err"
-    local rc=$?
-    if [ "$rc" != "$want" ]; then
-        echo "FAIL $name: exit $rc, wanted $want"
-        sed 's/^/  stderr: /' "$T/err" | head -5
-        fails=$((fails + 1))
-        return 1
-    fi
-    return 0
-}
 fail() {
     echo "FAIL $1"
     fails=$((fails + 1))
-}
-has() {
-    grep -q -- "$3" "$2" || fail "$1: no '$3' in $2"
-}
-same() {
-    diff -u <(printf '%s\n' "$3") "$2" >"$T/diff" || {
-        fail "$1: output differs"
-        head -20 "$T/diff"
-    }
 }
 magic() { # magic NAME FILE HEX
     [ "$(head -c $((${#3} / 2)) "$2" | od -An -tx1 | tr -d ' \n')" = "$3" ] || fail "$1: bad magic in $2"
@@ -101,8 +75,26 @@ has options-unit "$T/opts.svg" 'fg:unit="samples"'
 has options-width "$T/opts.svg" 'width="800"'
 run hot 0 "$FL" render --palette hot -o "$T/hot.png" "$P"
 run hitcount 0 "$FL" render -w hitcount -o "$T/hit.svg" "$P"
+run include 0 "$FL" render --include '^fib$' -o "$T/include.svg" "$P" && has include "$T/include.svg" "include /\^fib\$/"
+grep -q '<title>checksumLoop' "$T/include.svg" && fail "include: checksumLoop still drawn"
+has include-main "$T/include.svg" '<title>main&#10;'
+# --focus re-roots: fib sits on the root, main is gone, the weight is --include's
 run focus 0 "$FL" render --focus '^fib$' -o "$T/focus.svg" "$P" && has focus "$T/focus.svg" "focus /\^fib\$/"
-grep -q '<title>checksumLoop' "$T/focus.svg" && fail "focus: checksumLoop still drawn"
+grep -q '<title>main&#10;' "$T/focus.svg" && fail "focus: main still drawn"
+[ "$(grep -o 'fg:total="[0-9]*"' "$T/focus.svg")" = "$(grep -o 'fg:total="[0-9]*"' "$T/include.svg")" ] ||
+    fail "focus: total differs from --include's"
+run hide 0 "$FL" render --hide '^main$' -o "$T/hide.svg" "$P" && has hide "$T/hide.svg" "hide /\^main\$/"
+grep -q '<title>main&#10;' "$T/hide.svg" && fail "hide: main still drawn"
+run recursion 0 "$FL" render --collapse-recursion -o "$T/rec.svg" "$P" && has recursion "$T/rec.svg" "recursion collapsed"
+[ "$(grep -c '<title>fib&#10;' "$T/rec.svg")" -lt "$(grep -c '<title>fib&#10;' "$T/graph.svg")" ] ||
+    fail "recursion: as many fib frames as without"
+run recursion-all 0 "$FL" render --collapse-all-recursion -m chart -o "$T/rec-all.svg" "$P"
+run dark 0 "$FL" render --theme dark -o "$T/dark.svg" "$P" && has dark "$T/dark.svg" 'stop-color="#202124"'
+run dark-png 0 "$FL" render --theme dark -o "$T/dark.png" "$P" && magic dark-png "$T/dark.png" 89504e47
+run dark-pdf 0 "$FL" render --theme dark -o "$T/dark.pdf" "$P" && magic dark-pdf "$T/dark.pdf" 255044462d
+run bad-theme 2 "$FL" render --theme neon "$P" && has bad-theme "$T/err" "'neon' is not light or dark"
+run minwidth-alias 0 "$FL" render --minwidth 2% -o "$T/mw.svg" "$P" && has minwidth-alias "$T/mw.svg" "narrower than 2%"
+run bad-minwidth 2 "$FL" render --minwidth 5px "$P"
 run exclude 0 "$FL" render --exclude fib -o "$T/excl.svg" "$P"
 grep -q '<title>fib' "$T/excl.svg" && fail "exclude: fib still drawn"
 run heap 0 "$FL" render "$FX/busy.heapprofile.gz" -o "$T/heap.svg" && has heap "$T/heap.svg" 'fg:unit="bytes"'
@@ -120,10 +112,51 @@ else
     echo "skip: node not installed"
 fi
 
+# ---- flame fold, and folded stacks read back ----
+sum() { awk '{ s += $NF } END { print s }' "$1"; }
+run fold-help 0 "$FL" fold --help && has fold-help "$T/out" "Usage: flame fold"
+run fold-bad-weight 2 "$FL" fold -w hitcount "$P" &&
+    same fold-bad-weight "$T/err" "flame fold: --weight: 'hitcount' is not samples or time
+Try 'flame fold --help'."
+run fold-missing 2 "$FL" fold
+run fold 0 "$FL" fold -o "$T/busy.folded" "$P" && same fold-sum <(sum "$T/busy.folded") 3943
+head -1 "$T/busy.folded" | grep -q '^(anonymous) \[node:internal/main/run_main_module:1\] 1$' || fail "fold: first line"
+LC_ALL=C sort -c "$T/busy.folded" 2>/dev/null || fail "fold: not sorted"
+run fold-time 0 "$FL" fold -w time "$P" && same fold-time <(sum "$T/out") 1322044
+run fold-include 0 "$FL" fold --include '^fib$' "$P" && { grep -qv 'fib \[' "$T/out" && fail "fold-include: a line without fib"; }
+run fold-hide-idle 0 "$FL" fold --hide-idle "$P" && { grep -q '^(idle)' "$T/out" && fail "fold-hide-idle: (idle) written"; }
+run fold-again 0 "$FL" fold "$T/busy.folded" && same fold-again "$T/out" "$(cat "$T/busy.folded")"
+gzip -c "$T/busy.folded" >"$T/busy.folded.gz"
+run fold-gz 0 "$FL" fold "$T/busy.folded.gz" && same fold-gz "$T/out" "$(cat "$T/busy.folded")"
+run fold-stdin 0 sh -c "'$FL' fold - <'$T/busy.folded'" && same fold-stdin "$T/out" "$(cat "$T/busy.folded")"
+run folded-info 0 "$FL" info -f csv "$T/busy.folded" && has folded-info "$T/out" "^format,folded" &&
+    has folded-info "$T/out" "^duration_us,3943"
+run folded-render 0 "$FL" render --show-idle -o "$T/folded.svg" "$T/busy.folded" &&
+    has folded-render "$T/folded.svg" 'fg:total="3943" fg:unit="samples"'
+run folded-png 0 "$FL" render -o "$T/folded.png" "$T/busy.folded.gz" && magic folded-png "$T/folded.png" 89504e47
+printf 'flamegraph;style 3\ninferno;style\t2\n\nspeedscope;a;b 1\r\n' >"$T/other.folded"
+run folded-variants 0 "$FL" fold "$T/other.folded" && same folded-variants "$T/out" "flamegraph;style 3
+inferno;style 2
+speedscope;a;b 1"
+mkdir "$T/f"
+printf 'a;b 3\nnot a stack\n' >"$T/bad.folded"
+run folded-bad 2 "$FL" render -o "$T/f/x.svg" "$T/bad.folded" &&
+    same folded-bad "$T/err" "flame render: $T/bad.folded:2: expected 'frame;frame;... COUNT' (a stack, blanks, a whole number)"
+printf 'a;;b 3\n' >"$T/bad2.folded"
+run folded-bad-empty 2 "$FL" fold -o "$T/f/x.folded" "$T/bad2.folded" &&
+    same folded-bad-empty "$T/err" "flame fold: $T/bad2.folded:1: an empty frame name (';;' or a ';' at an end)"
+empty_dir folded-bad "$T/f"
+run fold-bad-regex 2 "$FL" fold --focus '(' -o "$T/f/x.folded" "$P" && has fold-bad-regex "$T/err" "--focus: regex error"
+empty_dir fold-bad-regex "$T/f"
+run fold-disk-full 2 "$FL" fold -o /dev/full "$P" && has fold-disk-full "$T/err" "write error"
+
 # ---- failures leave nothing behind ----
 mkdir "$T/d"
-run bad-regex 2 "$FL" render --focus '(' -o "$T/d/x.svg" "$P" && has bad-regex "$T/err" "flame render: .*--focus: regex error"
-empty_dir bad-regex "$T/d"
+for opt in include exclude focus hide; do
+    run "bad-regex-$opt" 2 "$FL" render "--$opt" '(' -o "$T/d/x.svg" "$P" &&
+        has "bad-regex-$opt" "$T/err" "flame render: .*--$opt: regex error"
+    empty_dir "bad-regex-$opt" "$T/d"
+done
 echo old >"$T/d/keep.svg"
 run keep-old 2 "$FL" render --exclude '[' -o "$T/d/keep.svg" "$P"
 same keep-old "$T/d/keep.svg" "old"
@@ -140,5 +173,4 @@ if [ "$(id -u)" != 0 ]; then
     chmod 755 "$T/ro"
 fi
 
-echo "$count runs, $fails failures"
-[ "$fails" = 0 ]
+finish

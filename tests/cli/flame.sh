@@ -4,43 +4,7 @@
 set -u
 FL=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 FX=$(cd "$2" && pwd)
-T=$(mktemp -d "${TMPDIR:-/tmp}/v8a-cli-XXXXXX")
-trap 'rm -rf "$T"' EXIT
-fails=0 count=0
-
-# run NAME WANT_RC CMD...: runs CMD, keeps stdout in $T/out, stderr in $T/err
-run() {
-    local name=$1 want=$2
-    shift 2
-    count=$((count + 1))
-    "$@" >"$T/out" 2>"$T/err"
-    local rc=$?
-    if [ "$rc" != "$want" ]; then
-        echo "FAIL $name: exit $rc, wanted $want"
-        sed 's/^/  stderr: /' "$T/err" | head -5
-        fails=$((fails + 1))
-        return 1
-    fi
-    return 0
-}
-
-# same NAME FILE EXPECTED-TEXT: FILE holds exactly the expected text
-same() {
-    if ! diff -u <(printf '%s\n' "$3") "$2" >"$T/diff"; then
-        echo "FAIL $1: output differs"
-        sed 's/^/  /' "$T/diff" | head -20
-        fails=$((fails + 1))
-    fi
-}
-
-# has NAME FILE PATTERN: grep -q
-has() {
-    if ! grep -q -- "$3" "$2"; then
-        echo "FAIL $1: no '$3' in output"
-        head -5 "$2" | sed 's/^/  /'
-        fails=$((fails + 1))
-    fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # one_line NAME FILE: exactly one line
 one_line() {
@@ -176,5 +140,4 @@ run bad-missing-file 2 "$FL" info nope.cpuprofile &&
 run bad-heap-db 2 "$FL" info "$T/neg.v8adb.nope"
 run bad-not-json 2 "$FL" info hand/six-fields.heapsnapshot && one_line bad-not-json "$T/err"
 
-echo "$count commands, $fails failures"
-[ "$fails" = 0 ]
+finish

@@ -307,17 +307,287 @@ static void test_focus_exclude(void)
     CU_ASSERT_EQUAL(l->nrects, 4);
     v8a_flame_layout_free(l);
     o.exclude = NULL;
-    o.focus = "node:fs"; /* urls match too */
+    o.include = "node:fs"; /* urls match too */
     CU_ASSERT_EQUAL_FATAL(v8a_flame_layout_new(&l, p, &o), 0);
     CU_ASSERT_EQUAL(l->total, 20);
     CU_ASSERT_EQUAL(l->nrects, 3); /* root, a, c */
     v8a_flame_layout_free(l);
-    o.focus = "(unclosed";
-    CU_ASSERT_EQUAL(v8a_flame_layout_new(&l, p, &o), V8A_EINVAL);
-    CU_ASSERT_PTR_NOT_NULL(strstr(v8a_error_last()->message, "--focus"));
-    o.focus = NULL;
+    o.include = NULL;
+    const char **fields[] = {&o.include, &o.exclude, &o.focus, &o.hide};
+    const char *names[] = {"--include", "--exclude", "--focus", "--hide"};
+    for (int k = 0; k < 4; k++) {
+        *fields[k] = "(unclosed";
+        CU_ASSERT_EQUAL(v8a_flame_layout_new(&l, p, &o), V8A_EINVAL);
+        CU_ASSERT_PTR_NOT_NULL(strstr(v8a_error_last()->message, names[k]));
+        *fields[k] = NULL;
+    }
     o.width = 5;
     CU_ASSERT_EQUAL(v8a_flame_layout_new(&l, p, &o), V8A_EINVAL);
+    v8a_profile_free(p);
+}
+
+/* The filter model (durations 10 each):
+ *   main;b;b;b;c x2   main;b;b;b   main;b   main;a;lib
+ *   main;a;lib;b;a;d x2   main;a;lib;b;a   d            total 90 */
+static const fdef filt_frames[] = {{"(root)", NULL, NULL, V8A_CAT_ROOT},
+                                   {"main", "file:///app/m.js", NULL, V8A_CAT_APP},
+                                   {"a", "file:///app/m.js", NULL, V8A_CAT_APP},
+                                   {"b", "file:///app/m.js", NULL, V8A_CAT_APP},
+                                   {"c", "file:///app/m.js", NULL, V8A_CAT_APP},
+                                   {"lib", "node:internal/lib", NULL, V8A_CAT_CORE},
+                                   {"d", NULL, NULL, V8A_CAT_NATIVE}};
+static const uint32_t filt_nodes[][2] = {{0, 0}, {1, 0}, {3, 1}, {3, 2}, {3, 3}, {4, 4},
+                                         {2, 1}, {5, 6}, {3, 7}, {2, 8}, {6, 9}, {6, 0}};
+static const uint32_t filt_samples[] = {5, 5, 4, 2, 7, 10, 10, 9, 11};
+
+static v8a_profile *filt_model(void)
+{
+    return mk(N(filt_frames), filt_frames, N(filt_nodes), filt_nodes, N(filt_samples), filt_samples,
+              NULL);
+}
+
+/* Every sample lands once: the selfs add up to the total. */
+static void check_sum(const v8a_flame_layout *l)
+{
+    int64_t s = 0;
+    for (size_t i = 0; i < l->nrects; i++) s += l->rects[i].self;
+    CU_ASSERT_EQUAL(s, l->total);
+}
+
+static v8a_flame_layout *filt_layout(const v8a_profile *p, const char *inc, const char *exc,
+                                     const char *focus, const char *hide, v8a_flame_recursion r)
+{
+    v8a_flame_options o;
+    v8a_flame_options_init(&o);
+    o.include = inc;
+    o.exclude = exc;
+    o.focus = focus;
+    o.hide = hide;
+    o.recursion = r;
+    v8a_flame_layout *l = NULL;
+    CU_ASSERT_EQUAL(v8a_flame_layout_new(&l, p, &o), 0);
+    if (l) check_sum(l);
+    return l;
+}
+
+static void test_include_exclude(void)
+{
+    v8a_profile *p = filt_model();
+    v8a_flame_layout *l = filt_layout(p, "^c$", NULL, NULL, NULL, V8A_RECURSION_KEEP);
+    CU_ASSERT_EQUAL(l->total, 20);
+    CU_ASSERT_EQUAL(l->unfiltered, 90);
+    CU_ASSERT_EQUAL(l->nrects, 6); /* root main b b b c */
+    check_rect(l, 5, 4, 5, 0, 20, 20);
+    v8a_flame_layout_free(l);
+    l = filt_layout(p, NULL, "^b$", NULL, NULL, V8A_RECURSION_KEEP);
+    CU_ASSERT_EQUAL(l->total, 20); /* main;a;lib and d */
+    CU_ASSERT_EQUAL(l->nrects, 5);
+    v8a_flame_layout_free(l);
+    l = filt_layout(p, "^a$", "^d$", NULL, NULL, V8A_RECURSION_KEEP);
+    CU_ASSERT_EQUAL(l->total, 20); /* main;a;lib and main;a;lib;b;a */
+    v8a_flame_layout_free(l);
+    v8a_profile_free(p);
+}
+
+static void test_focus_reroot(void)
+{
+    v8a_profile *p = filt_model();
+    v8a_flame_layout *l = filt_layout(p, NULL, NULL, "^b$", NULL, V8A_RECURSION_KEEP);
+    CU_ASSERT_EQUAL(l->total, 70);
+    CU_ASSERT_EQUAL(l->unfiltered, 90);
+    CU_ASSERT_EQUAL_FATAL(l->nrects, 7);
+    check_rect(l, 0, 0, 0, 0, 70, 0);
+    check_rect(l, 1, 3, 1, 0, 70, 10);  /* b: both first b's merged at the root */
+    check_rect(l, 2, 2, 2, 0, 30, 10);  /* b;a */
+    check_rect(l, 3, 6, 3, 0, 20, 20);  /* b;a;d */
+    check_rect(l, 4, 3, 2, 30, 30, 0);  /* b;b */
+    check_rect(l, 5, 3, 3, 30, 30, 10); /* b;b;b */
+    check_rect(l, 6, 4, 4, 30, 20, 20); /* b;b;b;c */
+    v8a_flame_layout_free(l);
+    /* several frames match: each stack starts at its first */
+    l = filt_layout(p, NULL, NULL, "^(a|d)$", NULL, V8A_RECURSION_KEEP);
+    CU_ASSERT_EQUAL(l->total, 50); /* main;a;... 40 and d 10 */
+    CU_ASSERT_EQUAL(l->rects[1].frame, 2);
+    CU_ASSERT_EQUAL(l->rects[1].width, 40);
+    v8a_flame_layout_free(l);
+    v8a_profile_free(p);
+}
+
+static void test_hide(void)
+{
+    v8a_profile *p = filt_model();
+    v8a_flame_layout *l = filt_layout(p, NULL, NULL, NULL, "^lib$", V8A_RECURSION_KEEP);
+    CU_ASSERT_EQUAL(l->total, 90);
+    /* root, d, main, a (40, self 10 from main;a;lib), b, a, d, then main;b... */
+    check_rect(l, 3, 2, 2, 10, 40, 10);
+    check_rect(l, 4, 3, 3, 10, 30, 0);
+    check_rect(l, 5, 2, 4, 10, 30, 10);
+    check_rect(l, 6, 6, 5, 10, 20, 20);
+    v8a_flame_layout_free(l);
+    /* hiding everything but the root leaves the weight on the root */
+    l = filt_layout(p, NULL, NULL, NULL, ".", V8A_RECURSION_KEEP);
+    CU_ASSERT_EQUAL(l->total, 90);
+    CU_ASSERT_EQUAL(l->nrects, 1);
+    CU_ASSERT_EQUAL(l->rects[0].self, 90);
+    v8a_flame_layout_free(l);
+    v8a_profile_free(p);
+}
+
+static void test_recursion(void)
+{
+    v8a_profile *p = filt_model();
+    v8a_flame_layout *l = filt_layout(p, NULL, NULL, NULL, NULL, V8A_RECURSION_DIRECT);
+    CU_ASSERT_EQUAL(l->total, 90);
+    /* root d main a lib b a d | b c */
+    CU_ASSERT_EQUAL_FATAL(l->nrects, 10);
+    check_rect(l, 8, 3, 2, 50, 40, 20); /* main;b: b;b;b folded into one */
+    check_rect(l, 9, 4, 3, 50, 20, 20); /* main;b;c */
+    check_rect(l, 6, 2, 5, 10, 30, 10); /* indirect a;lib;b;a kept */
+    v8a_flame_layout_free(l);
+    l = filt_layout(p, NULL, NULL, NULL, NULL, V8A_RECURSION_ALL);
+    CU_ASSERT_EQUAL(l->total, 90);
+    /* root d main a lib b d | b c: the inner a is dropped */
+    CU_ASSERT_EQUAL_FATAL(l->nrects, 9);
+    check_rect(l, 5, 3, 4, 10, 30, 10); /* main;a;lib;b takes the inner a's self */
+    check_rect(l, 6, 6, 5, 10, 20, 20); /* main;a;lib;b;d */
+    v8a_flame_layout_free(l);
+    /* hide then collapse: a;lib;b;a loses lib but is not direct */
+    l = filt_layout(p, NULL, NULL, "^main$", "^lib$", V8A_RECURSION_DIRECT);
+    CU_ASSERT_EQUAL(l->total, 80);
+    v8a_flame_layout_free(l);
+    v8a_profile_free(p);
+}
+
+static void test_chart_transforms(void)
+{
+    v8a_profile *p = filt_model();
+    v8a_flame_options o;
+    v8a_flame_options_init(&o);
+    o.mode = V8A_FLAME_CHART;
+    o.recursion = V8A_RECURSION_DIRECT;
+    o.hide = "^lib$";
+    v8a_flame_layout *l = NULL;
+    CU_ASSERT_EQUAL_FATAL(v8a_flame_layout_new(&l, p, &o), 0);
+    /* main b c | a b a d | d */
+    CU_ASSERT_EQUAL_FATAL(l->nrects, 8);
+    check_rect(l, 0, 1, 0, 0, 80, 0);
+    check_rect(l, 1, 3, 1, 0, 40, 20); /* b;b;b;c, b;b;b, b: one span */
+    check_rect(l, 2, 4, 2, 0, 20, 20);
+    check_rect(l, 3, 2, 1, 40, 40, 10); /* a, with lib hidden */
+    check_rect(l, 6, 6, 4, 50, 20, 20); /* main;a;b;a;d */
+    check_rect(l, 7, 6, 0, 80, 10, 10);
+    v8a_flame_layout_free(l);
+    o.hide = NULL;
+    o.recursion = V8A_RECURSION_KEEP;
+    o.focus = "^b$";
+    CU_ASSERT_EQUAL_FATAL(v8a_flame_layout_new(&l, p, &o), 0);
+    CU_ASSERT_EQUAL(l->total, 90); /* the time axis stays whole */
+    check_rect(l, 0, 3, 0, 0, 40, 10);
+    v8a_flame_layout_free(l);
+    v8a_profile_free(p);
+}
+
+typedef struct {
+    char *data;
+    size_t len;
+} text_buf;
+
+static int text_write(void *payload, const void *data, size_t len)
+{
+    text_buf *t = payload;
+    char *n = realloc(t->data, t->len + len + 1);
+    if (!n) return -1;
+    memcpy(n + t->len, data, len);
+    t->data = n;
+    t->len += len;
+    n[t->len] = '\0';
+    return 0;
+}
+
+static void test_fold(void)
+{
+    v8a_profile *p = filt_model();
+    text_buf t = {NULL, 0};
+    CU_ASSERT_EQUAL_FATAL(v8a_flame_fold(p, NULL, text_write, &t), 0);
+    CU_ASSERT_STRING_EQUAL(t.data, "d 1\n"
+                                   "main [file:///app/m.js:3];a [file:///app/m.js:3];"
+                                   "lib [node:internal/lib:3] 1\n"
+                                   "main [file:///app/m.js:3];a [file:///app/m.js:3];"
+                                   "lib [node:internal/lib:3];b [file:///app/m.js:3];"
+                                   "a [file:///app/m.js:3] 1\n"
+                                   "main [file:///app/m.js:3];a [file:///app/m.js:3];"
+                                   "lib [node:internal/lib:3];b [file:///app/m.js:3];"
+                                   "a [file:///app/m.js:3];d 2\n"
+                                   "main [file:///app/m.js:3];b [file:///app/m.js:3] 1\n"
+                                   "main [file:///app/m.js:3];b [file:///app/m.js:3];"
+                                   "b [file:///app/m.js:3];b [file:///app/m.js:3] 1\n"
+                                   "main [file:///app/m.js:3];b [file:///app/m.js:3];"
+                                   "b [file:///app/m.js:3];b [file:///app/m.js:3];"
+                                   "c [file:///app/m.js:3] 2\n");
+    free(t.data);
+    t.data = NULL;
+    t.len = 0;
+    v8a_flame_options o;
+    v8a_flame_options_init(&o);
+    o.weight = V8A_WEIGHT_TIME;
+    o.focus = "^b$";
+    o.hide = "^a$";
+    o.recursion = V8A_RECURSION_DIRECT;
+    CU_ASSERT_EQUAL_FATAL(v8a_flame_fold(p, &o, text_write, &t), 0);
+    CU_ASSERT_STRING_EQUAL(t.data, "b [file:///app/m.js:3] 30\n"
+                                   "b [file:///app/m.js:3];c [file:///app/m.js:3] 20\n"
+                                   "b [file:///app/m.js:3];d 20\n");
+    free(t.data);
+    /* read back: the same stacks, counts as weights, url and line restored */
+    const char *folded = "main [file:///app/m.js:3];b [file:///app/m.js:3] 7\n"
+                         "\n"
+                         "main [file:///app/m.js:3];fs [node:fs] 2\r\n"
+                         "  main [file:///app/m.js:3]\t1\n";
+    v8a_profile *q = NULL;
+    CU_ASSERT_EQUAL_FATAL(v8a_profile_read_buffer(folded, strlen(folded), "x.folded", NULL, &q), 0);
+    CU_ASSERT_EQUAL(q->format, V8A_PROFILE_FORMAT_FOLDED);
+    CU_ASSERT_EQUAL(q->nsamples, 3);
+    CU_ASSERT_EQUAL(q->nnodes, 4);
+    CU_ASSERT_EQUAL(q->duration_us, 10);
+    CU_ASSERT_EQUAL(q->sample_duration[0], 7);
+    CU_ASSERT_EQUAL(q->sample_time[2], 9);
+    uint32_t fs = q->nodes[q->sample_node[1]].frame;
+    CU_ASSERT_STRING_EQUAL(v8a_profile_string(q, q->frames[fs].name), "fs");
+    CU_ASSERT_STRING_EQUAL(v8a_profile_string(q, q->frames[fs].url), "node:fs");
+    CU_ASSERT_EQUAL(q->frames[fs].category, V8A_CAT_CORE);
+    uint32_t mf = q->nodes[q->sample_node[2]].frame;
+    CU_ASSERT_EQUAL(q->frames[mf].line, 3);
+    CU_ASSERT_EQUAL(q->nodes[q->sample_node[2]].hit_count, 1);
+    int64_t self[4];
+    CU_ASSERT_EQUAL(v8a_profile_self_weights(q, V8A_WEIGHT_SAMPLES, self), 0);
+    CU_ASSERT_EQUAL(self[q->sample_node[0]], 7);
+    v8a_flame_layout *l = NULL;
+    CU_ASSERT_EQUAL_FATAL(v8a_flame_layout_new(&l, q, NULL), 0);
+    CU_ASSERT_EQUAL(l->total, 10);
+    CU_ASSERT_STRING_EQUAL(l->unit, "samples");
+    v8a_flame_layout_free(l);
+    v8a_profile_free(q);
+    static const struct {
+        const char *text, *msg;
+    } bad[] = {{"a;b 1\nfoo\n", "x:2: expected"},
+               {"a;;b 1\n", "x:1: an empty frame"},
+               {"a;b 1 2\n", "x:1: two counts"},
+               {"a;b 12345678901234567\n", "x:1: the count is too large"},
+               {" 5\n", "x:1: expected"},
+               {"a\xff 1\n", "x:1: not valid UTF-8"},
+               {"a 0\n\n", "x: no stacks"}};
+    for (size_t i = 0; i < N(bad); i++) {
+        for (size_t chunk = 0; chunk < 3; chunk++) {
+            v8a_profile_options po;
+            memset(&po, 0, sizeof po);
+            po.chunk_size = chunk;
+            q = NULL;
+            CU_ASSERT_EQUAL(v8a_profile_read_buffer(bad[i].text, strlen(bad[i].text), "x", &po, &q),
+                            V8A_EFORMAT);
+            CU_ASSERT_PTR_NULL(q);
+            CU_ASSERT_PTR_NOT_NULL(strstr(v8a_error_last()->message, bad[i].msg));
+        }
+    }
     v8a_profile_free(p);
 }
 
@@ -561,7 +831,10 @@ static void test_alloc_failures(void)
         v8a_flame_options o;
         v8a_flame_options_init(&o);
         o.mode = (v8a_flame_mode)mode;
+        o.include = ".";
         o.focus = ".";
+        o.hide = "^x$";
+        o.recursion = V8A_RECURSION_ALL;
         int done = 0;
         for (uint64_t n = 1; n < 500 && !done; n++) {
             v8a_flame_layout *l = NULL;
@@ -583,6 +856,64 @@ static void test_alloc_failures(void)
     v8a_profile_free(p);
 }
 
+static void test_diff(void)
+{
+    static const uint32_t later[] = {5, 5, 5, 2, 7, 11, 11};
+    v8a_profile *base = filt_model();
+    v8a_profile *newp =
+        mk(N(filt_frames), filt_frames, N(filt_nodes), filt_nodes, N(later), later, NULL);
+    v8a_flame_layout *l = NULL;
+    CU_ASSERT_EQUAL_FATAL(v8a_flame_diff_layout_new(&l, base, newp, NULL), 0);
+    CU_ASSERT_EQUAL(l->total, 70);
+    CU_ASSERT_EQUAL(l->base_total, 90);
+    CU_ASSERT_EQUAL_FATAL(l->nmain, 9);
+    CU_ASSERT_EQUAL_FATAL(l->nrects, 16);
+    CU_ASSERT_EQUAL(l->rects[0].delta, -20);
+    check_rect(l, 1, 6, 1, 0, 20, 20);
+    CU_ASSERT_EQUAL(l->rects[1].delta, 10);  /* d */
+    CU_ASSERT_EQUAL(l->rects[3].delta, -30); /* main;a */
+    CU_ASSERT_EQUAL(l->rects[5].delta, 0);   /* main;b */
+    CU_ASSERT_EQUAL(l->max_delta, 30);
+    for (size_t i = 0; i < l->nmain; i++) CU_ASSERT_EQUAL(l->rects[i].flags, 0);
+    CU_ASSERT_EQUAL(l->strip_depth, 7);
+    CU_ASSERT_EQUAL(l->depth, 14);
+    check_rect(l, 9, 0, 7, 0, 30, 0); /* the strip: base's (root) over what vanished */
+    check_rect(l, 14, 2, 12, 0, 30, 10);
+    check_rect(l, 15, 6, 13, 0, 20, 20);
+    CU_ASSERT_EQUAL(l->rects[15].flags, V8A_FLAME_RECT_BASE_ONLY);
+    CU_ASSERT_EQUAL(l->rects[10].parent, 9);
+    mem m = {NULL, 0, 0, -1};
+    CU_ASSERT_EQUAL(v8a_flame_render(l, V8A_FLAME_SVG, mem_write, &m), 0);
+    CU_ASSERT_PTR_NOT_NULL(m.data && strstr((const char *)m.data, "only in base"));
+    CU_ASSERT_PTR_NOT_NULL(m.data && strstr((const char *)m.data, "&#10;+10 \xc2\xb5s"));
+    free(m.data);
+    mem m2 = {NULL, 0, 0, -1};
+    m = m2;
+    CU_ASSERT_EQUAL(v8a_flame_render(l, V8A_FLAME_PNG, mem_write, &m), 0);
+    free(m.data);
+    v8a_flame_layout_free(l);
+    /* the other way round: the stacks only the new one has are marked new */
+    CU_ASSERT_EQUAL_FATAL(v8a_flame_diff_layout_new(&l, newp, base, NULL), 0);
+    size_t marked = 0;
+    for (size_t i = 0; i < l->nmain; i++) marked += l->rects[i].flags == V8A_FLAME_RECT_NEW;
+    CU_ASSERT_EQUAL(marked, 3);           /* main;a;lib;b, ...;a, ...;a;d */
+    CU_ASSERT_EQUAL(l->nrects, l->nmain); /* nothing vanished */
+    v8a_flame_layout_free(l);
+    /* normalised: base scaled to 70 */
+    v8a_flame_options o;
+    v8a_flame_options_init(&o);
+    o.diff_normalize = 1;
+    CU_ASSERT_EQUAL_FATAL(v8a_flame_diff_layout_new(&l, base, newp, &o), 0);
+    CU_ASSERT_EQUAL(l->rects[0].delta, 0);
+    CU_ASSERT_EQUAL(l->rects[1].delta, 20 - 8); /* 10 * 70 / 90 rounded */
+    v8a_flame_layout_free(l);
+    o.mode = V8A_FLAME_CHART;
+    CU_ASSERT_EQUAL(v8a_flame_diff_layout_new(&l, base, newp, &o), V8A_EUNSUPPORTED);
+    CU_ASSERT_PTR_NULL(l);
+    v8a_profile_free(base);
+    v8a_profile_free(newp);
+}
+
 void suite_flame(CU_pSuite s)
 {
     ADD(s, test_graph_merge);
@@ -591,6 +922,13 @@ void suite_flame(CU_pSuite s)
     ADD(s, test_chart_no_samples);
     ADD(s, test_prune);
     ADD(s, test_focus_exclude);
+    ADD(s, test_include_exclude);
+    ADD(s, test_focus_reroot);
+    ADD(s, test_hide);
+    ADD(s, test_recursion);
+    ADD(s, test_chart_transforms);
+    ADD(s, test_fold);
+    ADD(s, test_diff);
     ADD(s, test_colors);
     ADD(s, test_ellipsis);
     ADD(s, test_svg_escaping);

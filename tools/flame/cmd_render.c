@@ -37,6 +37,11 @@ enum {
     OPT_ROW_HEIGHT,
     OPT_FONT_SIZE,
     OPT_THREAD,
+    OPT_INCLUDE,
+    OPT_HIDE,
+    OPT_RECURSION,
+    OPT_RECURSION_ALL,
+    OPT_THEME,
 };
 
 static const cli_option options[] = {
@@ -47,11 +52,20 @@ static const cli_option options[] = {
     {"sort", OPT_SORT, "KEY", "siblings by name (default) or weight (heaviest first)"},
     {"min-width", OPT_MIN_WIDTH, "PX|PCT%",
      "drop frames narrower than PX pixels (default 0.1) or PCT%"},
+    {"minwidth", OPT_MIN_WIDTH, "PX|PCT%", "the same (flamegraph.pl's spelling)"},
     {"max-depth", OPT_MAX_DEPTH, "N", "draw at most N rows"},
     {"hide-idle", OPT_HIDE_IDLE, NULL, "leave (idle) out (default in graph and icicle)"},
     {"show-idle", OPT_SHOW_IDLE, NULL, "draw (idle) (default in chart)"},
-    {"focus", OPT_FOCUS, "REGEX", "only stacks through a frame whose name or url matches"},
-    {"exclude", OPT_EXCLUDE, "REGEX", "leave out stacks through a matching frame"},
+    {"include", OPT_INCLUDE, "REGEX",
+     "only samples whose stack has a frame whose name or url matches"},
+    {"exclude", OPT_EXCLUDE, "REGEX", "leave out samples whose stack has a matching frame"},
+    {"focus", OPT_FOCUS, "REGEX",
+     "re-root: stacks start at their first matching frame; others are dropped"},
+    {"hide", OPT_HIDE, "REGEX", "remove matching frames; their time goes to the caller"},
+    {"collapse-recursion", OPT_RECURSION, NULL, "draw a function calling itself directly once"},
+    {"collapse-all-recursion", OPT_RECURSION_ALL, NULL,
+     "drop any frame already on the stack (indirect recursion too)"},
+    {"theme", OPT_THEME, "T", "light (default) or dark"},
     {"title", OPT_TITLE, "TEXT", "the heading (default: Flame Graph, Icicle Graph, Flame Chart)"},
     {"width", OPT_WIDTH, "PX", "image width in pixels (default 1200)"},
     {"palette", OPT_PALETTE, "P", "category (default), hot or package"},
@@ -68,10 +82,11 @@ static const char usage[] = "Usage: flame render [OPTIONS] PROFILE [-o OUT.svg|O
 static const char description[] =
     "Draws a flame graph (stacks merged, root at the bottom), an icicle (root at\n"
     "the top) or a flame chart (time on the x axis, as in DevTools) of a CPU\n"
-    "profile, Chrome trace or heap profile (optionally gzipped, or a database\n"
-    "from 'flame import'). The SVG is interactive: hover for details, click to\n"
-    "zoom, Ctrl-F or Search for a regular expression; --static leaves the\n"
-    "script out. PNG and PDF are drawn by Cairo from the same layout.\n";
+    "profile, Chrome trace, heap profile or folded stacks (optionally gzipped,\n"
+    "or a database from 'flame import'). The SVG is interactive: hover for\n"
+    "details, click to zoom, Ctrl-F or Search for a regular expression; --static\n"
+    "leaves the script out. PNG and PDF are drawn by Cairo from the same layout.\n"
+    "Filters apply in the order --include, --exclude, --focus, --hide, recursion.\n";
 
 /* Looks s up in a NULL-terminated list; returns its index or -1. */
 static int pick(const char *s, const char *const *names)
@@ -133,6 +148,7 @@ int cmd_render(int argc, char **argv)
     static const char *const sorts[] = {"name", "weight", NULL};
     static const char *const palettes[] = {"category", "hot", "package", NULL};
     static const char *const sides[] = {"right", "left", NULL};
+    static const char *const themes[] = {"light", "dark", NULL};
     v8a_flame_options o;
     v8a_flame_options_init(&o);
     const char *out_path = NULL, *thread = NULL, *arg;
@@ -188,6 +204,15 @@ int cmd_render(int argc, char **argv)
         case OPT_HIDE_IDLE: o.idle = V8A_FLAME_IDLE_HIDE; break;
         case OPT_SHOW_IDLE: o.idle = V8A_FLAME_IDLE_SHOW; break;
         case OPT_FOCUS: o.focus = arg; break;
+        case OPT_INCLUDE: o.include = arg; break;
+        case OPT_HIDE: o.hide = arg; break;
+        case OPT_RECURSION: o.recursion = V8A_RECURSION_DIRECT; break;
+        case OPT_RECURSION_ALL: o.recursion = V8A_RECURSION_ALL; break;
+        case OPT_THEME:
+            if ((k = pick(arg, themes)) < 0)
+                return cli_usage_error("--theme: '%s' is not light or dark", arg);
+            o.theme = (v8a_flame_theme)k;
+            break;
         case OPT_EXCLUDE: o.exclude = arg; break;
         case OPT_TITLE: o.title = arg; break;
         case OPT_STATIC: o.static_svg = 1; break;

@@ -15,6 +15,25 @@
  *           consecutive samples that share its stack prefix; a GC sample is
  *           drawn on top of the previous sample's stack; the (root) node is
  *           not drawn, so (idle), (program) and top-level calls sit at depth 0.
+ *
+ * Filters (docs/flame-render.1), applied in this order to every sample's
+ * stack; a sample's weight always lands on exactly one frame, so totals stay
+ * consistent:
+ *   include   keep only samples whose stack has a frame matching (name or url);
+ *   exclude   drop samples whose stack has a matching frame;
+ *   focus     re-root: the stack is cut so it starts at the first matching
+ *             frame from the root (the rest of the stack is kept whole, later
+ *             matches included); samples without a match are dropped; the
+ *             matching frames become children of the root and merge there;
+ *   hide      remove matching frames: their self weight goes to the caller and
+ *             their callees move up to the caller;
+ *   collapse  recursion: a frame that calls itself directly (a;b;b;b;c becomes
+ *             a;b;c), or with V8A_RECURSION_ALL any frame already on the stack
+ *             (a;b;c;b;d becomes a;b;c;d, as speedscope's "r"); the time of a
+ *             dropped frame goes to the frame below it on the new stack.
+ * Include and exclude look at the stack as recorded; focus too; hide and
+ * collapse work on what focus left. Chart mode applies the same transforms to
+ * each sample and merges consecutive samples with equal transformed stacks.
  */
 #ifndef V8A_PUBLIC_FLAME_H
 #define V8A_PUBLIC_FLAME_H
@@ -61,6 +80,17 @@ typedef enum v8a_flame_truncate {
     V8A_TRUNCATE_LEFT = 1   /* "…AndRejections": the end stays */
 } v8a_flame_truncate;
 
+typedef enum v8a_flame_recursion {
+    V8A_RECURSION_KEEP = 0,   /* stacks as recorded */
+    V8A_RECURSION_DIRECT = 1, /* a frame directly calling itself is drawn once */
+    V8A_RECURSION_ALL = 2     /* any frame already on the stack is dropped (indirect too) */
+} v8a_flame_recursion;
+
+typedef enum v8a_flame_theme {
+    V8A_THEME_LIGHT = 0, /* flamegraph.pl's light grey page, dark text */
+    V8A_THEME_DARK = 1   /* a dark page and light text; frames keep their colours */
+} v8a_flame_theme;
+
 typedef enum v8a_flame_format {
     V8A_FLAME_SVG = 0,
     V8A_FLAME_PNG = 1,
@@ -78,9 +108,9 @@ typedef struct v8a_flame_options {
     double min_width;         /* drop frames narrower than this many pixels (default 0.1) */
     double min_width_percent; /* when > 0: drop frames below this % of the total instead */
     uint32_t max_depth;       /* draw at most this many rows; 0 for all */
-    const char *focus;        /* PCRE2: keep only stacks through a frame whose name or url
-                                 matches; NULL for all */
-    const char *exclude;      /* PCRE2: drop the stacks through a matching frame */
+    const char *focus;        /* PCRE2: re-root at the first frame whose name or url matches
+                                 (see Filters above); NULL for none */
+    const char *exclude;      /* PCRE2: drop the samples whose stack has a matching frame */
     const char *title;        /* NULL: "Flame Graph", "Icicle Graph" or "Flame Chart" */
     v8a_flame_palette palette;
     v8a_flame_truncate truncate;
@@ -89,6 +119,13 @@ typedef struct v8a_flame_options {
     uint32_t font_size;  /* pixels (default 12) */
     v8a_progress_cb progress;
     void *progress_payload;
+    /* Newer fields. */
+    const char *include;           /* PCRE2: keep only samples whose stack has a frame
+                                      whose name or url matches; NULL for all */
+    const char *hide;              /* PCRE2: remove matching frames, crediting callers */
+    v8a_flame_recursion recursion; /* collapse recursion (default: keep) */
+    v8a_flame_theme theme;         /* page colours (default light) */
+    int diff_normalize;            /* diff layouts: scale BASE to NEW's total */
 } v8a_flame_options;
 
 void v8a_flame_options_init(v8a_flame_options *o);
@@ -107,7 +144,17 @@ typedef struct v8a_flame_rect {
     uint32_t frame;  /* ordinal into profile->frames */
     uint32_t parent; /* ordinal of the parent rectangle; V8A_PROFILE_NONE at depth 0 */
     uint32_t node;   /* a profile node of this frame (the first one merged, in graph) */
+    /* Differential layouts only (0 otherwise): total in NEW minus total in
+     * BASE for the same stack (BASE scaled when opt.diff_normalize), and
+     * V8A_FLAME_RECT_* flags. */
+    int64_t delta;
+    uint32_t flags;
 } v8a_flame_rect;
+
+#define V8A_FLAME_RECT_NEW 1u /* the stack is not in BASE: a new frame */
+#define V8A_FLAME_RECT_BASE_ONLY                                                                   \
+    2u /* in the strip of BASE's vanished stacks: frame and node                                   \
+          index layout->base, x and width are BASE's weights */
 
 /* A layout: read it, don't change it. Rectangles are in pre-order: a parent
  * comes before its children, siblings left to right. */
@@ -117,12 +164,22 @@ typedef struct v8a_flame_layout {
     v8a_flame_rect *rects;
     size_t nrects;
     int64_t total;       /* the whole x axis, in weight units */
-    int64_t unfiltered;  /* the total before --focus, --exclude and hidden idle */
+    int64_t unfiltered;  /* the total before the filters and hidden idle */
     uint32_t depth;      /* rows needed: 1 + the deepest kept rectangle */
     uint32_t max_depth;  /* rows the profile has before --max-depth and pruning */
     size_t pruned;       /* subtrees dropped as narrower than the minimum width */
     size_t cut_by_depth; /* subtrees dropped by --max-depth */
     const char *unit;    /* "us", "samples" or "bytes" (static) */
+    /* Differential layouts (v8a_flame_diff_layout_new); NULL / 0 otherwise.
+     * rects[0 .. nmain) are NEW's graph; rects[nmain .. nrects) are the
+     * strip of stacks only in BASE, laid out as a graph of BASE's weights
+     * (the frames of BASE that are in NEW too are drawn as their context),
+     * its rows starting at strip_depth (one empty row above the main graph). */
+    const v8a_profile *base;
+    int64_t base_total; /* BASE's total after the filters, before scaling */
+    int64_t max_delta;  /* the largest |delta| of a main rect other than the root */
+    size_t nmain;
+    uint32_t strip_depth;
 } v8a_flame_layout;
 
 /* Lays out profile p under options o (NULL for defaults). Returns 0, or
@@ -132,6 +189,21 @@ typedef struct v8a_flame_layout {
 int v8a_flame_layout_new(v8a_flame_layout **out, const v8a_profile *p, const v8a_flame_options *o);
 
 void v8a_flame_layout_free(v8a_flame_layout *l);
+
+/* A differential flame graph of NEW against BASE (for `flame diff`):
+ * widths come from NEW (graph or icicle; chart is V8A_EUNSUPPORTED), each
+ * rect's delta is its total in NEW minus the same stack's total in BASE
+ * (frames are matched across the two profiles by name, url, line and
+ * column, after o's filters), stacks that BASE lacks are flagged
+ * V8A_FLAME_RECT_NEW, and the stacks only BASE has follow in a strip of
+ * V8A_FLAME_RECT_BASE_ONLY rects (see v8a_flame_layout). With
+ * o->diff_normalize BASE's weights are scaled to NEW's total first (for
+ * profiles of different lengths). v8a_flame_render draws it: red for more,
+ * blue for less (intensity |delta| / max_delta), purple for new frames, the
+ * strip grey-blue under the title "only in base". Both profiles must
+ * outlive the layout. Returns as v8a_flame_layout_new. */
+int v8a_flame_diff_layout_new(v8a_flame_layout **out, const v8a_profile *base,
+                              const v8a_profile *newp, const v8a_flame_options *o);
 
 /* Receives output bytes; returns 0, or non-zero to fail the rendering with
  * V8A_EIO (the callback may set errno to say why). */
@@ -147,6 +219,18 @@ int v8a_flame_render(const v8a_flame_layout *l, v8a_flame_format fmt, v8a_write_
 
 /* The same into a stdio stream (the caller opens and closes it). */
 int v8a_flame_render_file(const v8a_flame_layout *l, v8a_flame_format fmt, FILE *f);
+
+/* Writes p as folded stacks ("frame;frame;leaf N" lines, root first, the
+ * root itself left out) through write: the weights under o->weight (NULL o:
+ * samples), after o's filters (include, exclude, focus, hide, recursion;
+ * o->idle HIDE leaves (idle) out, AUTO and SHOW keep it). A frame is its
+ * display name, plus " [url:line]" when the url is known; ';' inside a name
+ * or url becomes ':'. Lines are sorted frame by frame in byte order (a stack
+ * before its extensions) and their counts add up to the kept total (with
+ * samples and no filter: the sample count). Returns 0, V8A_EINVAL (bad
+ * argument or regex), V8A_ENOMEM or V8A_EIO (a write failed). */
+int v8a_flame_fold(const v8a_profile *p, const v8a_flame_options *o, v8a_write_cb write,
+                   void *payload);
 
 /* The colour of frame `frame` of p under palette pal, as 0xRRGGBB. Depends
  * only on the frame's name, url, package and category, so it is stable

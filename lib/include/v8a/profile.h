@@ -41,8 +41,10 @@ typedef enum v8a_profile_format {
     V8A_PROFILE_FORMAT_LEGACY = 1,      /* nested "head" tree, times in seconds */
     V8A_PROFILE_FORMAT_TRACE = 2,       /* Chrome trace: Profile + ProfileChunk events */
     V8A_PROFILE_FORMAT_HEAPPROFILE = 3, /* node --heap-prof (sampling heap profiler) */
+    V8A_PROFILE_FORMAT_FOLDED = 4,      /* folded stacks: "a;b;c 12" lines (flamegraph.pl,
+                                           inferno, speedscope, flame fold); see below */
     V8A_PROFILE_FORMAT_HEAPSNAPSHOT =
-        4 /* a heap snapshot's dominator tree (v8a_profile_from_heap) */
+        5 /* a heap snapshot's dominator tree (v8a_profile_from_heap) */
 } v8a_profile_format;
 
 /* What a frame is, for colouring and filtering. */
@@ -158,10 +160,22 @@ typedef struct v8a_profile_options {
     size_t chunk_size;
 } v8a_profile_options;
 
-/* Reads a .cpuprofile (CDP or legacy), a Chrome trace or a .heapprofile,
- * gzipped or not; "-" is standard input. The layout is detected from the
- * content. On failure returns a V8A_E* code and *out is NULL; the error
- * names the file and the byte offset (or node) at fault. */
+/* Reads a .cpuprofile (CDP or legacy), a Chrome trace, a .heapprofile or a
+ * folded-stack file, gzipped or not; "-" is standard input. The layout is
+ * detected from the content: a file whose first non-blank byte is not '{' or
+ * '[' is read as folded stacks.
+ *
+ * Folded stacks (docs/formats.md): one "frame;frame;...;leaf COUNT" line per
+ * stack, root first, COUNT a non-negative integer after the last run of
+ * blanks; blank lines are skipped. A frame written by `flame fold` as
+ * "name [url:line]" gets its url and line back. The model is a CPU profile
+ * (format FOLDED) with a (root) node, one sample per line whose
+ * sample_duration is the count (samples follow each other: sample_time is
+ * the running sum), hit_count the sum of a node's counts. Weighing by time
+ * or by samples both give the counts (a folded file has no clock), and so
+ * does hitcount. A malformed line fails with V8A_EFORMAT naming "file:line".
+ * On failure returns a V8A_E* code and *out is NULL; the error names the
+ * file and the byte offset (or node, or line) at fault. */
 int v8a_profile_read(const char *path, const v8a_profile_options *opt, v8a_profile **out);
 
 /* The same from memory; `name` is used in error messages. */
@@ -207,7 +221,7 @@ const char *v8a_profile_string(const v8a_profile *p, uint32_t s);
 /* How a sample is weighed. */
 typedef enum v8a_weight {
     V8A_WEIGHT_TIME = 0,    /* microseconds (the time model above); bytes for heap profiles */
-    V8A_WEIGHT_SAMPLES = 1, /* one per sample */
+    V8A_WEIGHT_SAMPLES = 1, /* one per sample (folded stacks: the line's count) */
     V8A_WEIGHT_HITCOUNT = 2 /* hitCount x (end - start) / sum(hitCount): DevTools' tree views */
 } v8a_weight;
 
