@@ -268,33 +268,97 @@ done:
 
 /* ---- samples and time ---- */
 
+/* Sorts t[0..n) stably, moving node[] (and size[] when not NULL) along.
+ * Profiles are nearly sorted (a rare small negative delta), so insertion
+ * sort runs first, within a budget of moves; past it, the rest is done by
+ * qsort with the current position as tie-break, which is still stable
+ * because insertion sort never reorders equal times. 0 or -1 (no memory). */
+static int stable_sort(int64_t *t, uint32_t *node, int64_t *size, size_t n)
+{
+    uint64_t budget = 8 * (uint64_t)n + 1024, moves = 0;
+    size_t i = 1;
+    for (; i < n && moves <= budget; i++) {
+        if (t[i] >= t[i - 1]) continue;
+        int64_t x = t[i], sz = size ? size[i] : 0;
+        uint32_t nd = node[i];
+        size_t j = i;
+        for (; j > 0 && t[j - 1] > x && moves <= budget; j--, moves++) {
+            t[j] = t[j - 1];
+            node[j] = node[j - 1];
+            if (size) size[j] = size[j - 1];
+        }
+        t[j] = x;
+        node[j] = nd;
+        if (size) size[j] = sz;
+    }
+    if (i >= n && moves <= budget) return 0;
+    tsample *ts = v8a__malloc(n * sizeof *ts);
+    int64_t *sz = size ? v8a__malloc(n * sizeof *sz) : NULL;
+    if (!ts || (size && !sz)) {
+        v8a__free(ts);
+        v8a__free(sz);
+        return -1;
+    }
+    for (size_t k = 0; k < n; k++) ts[k] = (tsample){t[k], node[k], (uint32_t)k};
+    qsort(ts, n, sizeof *ts, tsample_cmp);
+    if (size) memcpy(sz, size, n * sizeof *sz);
+    for (size_t k = 0; k < n; k++) {
+        t[k] = ts[k].t;
+        node[k] = ts[k].node;
+        if (size) size[k] = sz[ts[k].idx];
+    }
+    v8a__free(ts);
+    v8a__free(sz);
+    return 0;
+}
+
+/* Maps sample ids to ordinals and applies the time model. The parser's
+ * arrays become the model's in place (ids -> ordinals, deltas -> times), so
+ * a profile of n samples peaks near 20 n bytes here. */
 static int build_samples(v8a__prof *b, v8a_profile *p, const idmap *ids, const uint32_t *ord)
 {
     size_t n = b->nsamples;
     int heap = p->kind == V8A_PROFILE_HEAP;
     int legacy = p->format == V8A_PROFILE_FORMAT_LEGACY;
-    tsample *ts = NULL;
-    int64_t *iv = NULL;
-    int64_t *occ = NULL;
+    int64_t *occ = NULL, *t = NULL, *dur = NULL;
+    uint32_t *node = NULL;
     int rc = 0;
 
     if (!heap && b->seen_deltas && b->ndeltas != n)
         return v8a__error_set(
             V8A_EFORMAT, "%s: byte %" PRIu64 ": \"%s\" has %zu entries but \"samples\" has %zu",
             b->name, b->at_deltas, legacy ? "timestamps" : "timeDeltas", b->ndeltas, n);
+    if (heap && b->nhs != n)
+        return v8a__error_set(V8A_EFORMAT,
+                              "%s: byte %" PRIu64 ": a heap profile's \"samples\" must be objects",
+                              b->name, b->at_samples);
     p->start_time_us = b->have_start ? to_us(b->start_time, legacy) : 0;
     p->end_time_us = b->have_end ? to_us(b->end_time, legacy) : 0;
-
     occ = v8a__calloc(p->nnodes ? p->nnodes : 1, sizeof *occ);
-    ts = v8a__malloc((n ? n : 1) * sizeof *ts);
-    if (!occ || !ts) {
-        rc = v8a__error_nomem("samples");
-        goto done;
+    if (!occ) return v8a__error_nomem("samples");
+
+    /* take the parser's arrays */
+    node = b->samples;
+    b->samples = NULL;
+    if (heap) {
+        t = b->hs_ordinal;
+        dur = b->hs_size;
+        b->hs_ordinal = b->hs_size = NULL;
+    } else if (b->seen_deltas) {
+        t = b->deltas;
+        b->deltas = NULL;
+    } else {
+        t = v8a__malloc((n ? n : 1) * sizeof *t);
+        if (!t) {
+            rc = v8a__error_nomem("samples");
+            goto done;
+        }
     }
+    size_t k = 0;
     int unsorted = 0;
-    int64_t t = p->start_time_us;
+    int64_t acc = p->start_time_us;
     for (size_t i = 0; i < n; i++) {
-        uint32_t j = idmap_get(ids, b->samples[i]);
+        uint32_t j = idmap_get(ids, node[i]);
         if (j == NONE && heap) {
             p->orphan_samples++;
             continue;
@@ -302,89 +366,102 @@ static int build_samples(v8a__prof *b, v8a_profile *p, const idmap *ids, const u
         if (j == NONE) {
             rc = v8a__error_set(V8A_EFORMAT,
                                 "%s: node %u: sample %zu names a node id that does not exist",
-                                b->name, b->samples[i], i);
+                                b->name, node[i], i);
             goto done;
         }
-        size_t o = i - p->orphan_samples;
-        ts[o].node = ord[j];
-        ts[o].idx = (uint32_t)i;
+        node[k] = ord[j];
         occ[ord[j]]++;
         if (heap) {
-            ts[o].t = b->hs_ordinal[i];
+            t[k] = t[i];
+            dur[k] = dur[i];
         } else if (!b->seen_deltas) {
             /* no timestamps: evenly spaced over the profile's span */
             int64_t span = p->end_time_us - p->start_time_us;
-            ts[i].t = p->start_time_us + (n && span > 0 ? (int64_t)((double)span * i / n) : 0);
+            t[k] = p->start_time_us + (span > 0 ? (int64_t)((double)span * (double)i / n) : 0);
         } else if (legacy) {
-            ts[i].t = b->deltas[i];
-            if (i > 0 && b->deltas[i] < b->deltas[i - 1]) p->anomalies.negative_deltas++;
+            if (i > 0 && t[i] < t[i - 1]) p->anomalies.negative_deltas++;
         } else {
-            t += b->deltas[i];
-            ts[i].t = t;
-            if (b->deltas[i] < 0) p->anomalies.negative_deltas++;
+            if (t[i] < 0) p->anomalies.negative_deltas++;
+            acc += t[i];
+            t[i] = acc;
         }
-        if (o > 0 && ts[o].t < ts[o - 1].t) unsorted = 1;
+        if (k > 0 && t[k] < t[k - 1]) unsorted = 1;
+        k++;
     }
-    n -= p->orphan_samples;
-    if (unsorted) qsort(ts, n, sizeof *ts, tsample_cmp);
-
-    /* hit counts: the file's, or counted; disagreements are an anomaly */
-    for (uint32_t k = 0; k < p->nnodes; k++) {
-        v8a_profile_node *o = &p->nodes[k];
-        if (o->hit_count < 0)
-            o->hit_count = occ[k];
-        else if (n > 0 && o->hit_count != occ[k])
-            p->anomalies.hitcount_mismatches++;
-    }
-
-    p->sample_node = v8a__malloc((n ? n : 1) * sizeof *p->sample_node);
-    p->sample_time = v8a__malloc((n ? n : 1) * sizeof *p->sample_time);
-    p->sample_duration = v8a__malloc((n ? n : 1) * sizeof *p->sample_duration);
-    if (!p->sample_node || !p->sample_time || !p->sample_duration) {
+    n = k;
+    if (unsorted && stable_sort(t, node, heap ? dur : NULL, n) < 0) {
         rc = v8a__error_nomem("samples");
         goto done;
     }
-    p->nsamples = n;
-    if (heap) {
-        for (size_t i = 0; i < n; i++) {
-            p->sample_node[i] = ts[i].node;
-            p->sample_time[i] = ts[i].t;
-            p->sample_duration[i] = b->hs_size[ts[i].idx];
-        }
-        goto done;
+    /* hit counts: the file's, or counted; disagreements are an anomaly */
+    for (uint32_t i = 0; i < p->nnodes; i++) {
+        v8a_profile_node *o = &p->nodes[i];
+        if (o->hit_count < 0)
+            o->hit_count = occ[i];
+        else if (n > 0 && o->hit_count != occ[i])
+            p->anomalies.hitcount_mismatches++;
     }
-    for (size_t i = 0; i < n; i++) {
-        p->sample_node[i] = ts[i].node;
-        p->sample_time[i] = ts[i].t - (n ? ts[0].t : 0);
+    v8a__free(occ);
+    occ = NULL;
+    /* give back the slack of the geometric growth before the last array */
+    if (n > 0) {
+        void *q = v8a__realloc(node, n * sizeof *node);
+        if (q) node = q;
+        q = v8a__realloc(t, n * sizeof *t);
+        if (q) t = q;
     }
-    int64_t median = 0;
-    if (n >= 2) {
-        iv = v8a__malloc((n - 1) * sizeof *iv);
-        if (!iv) {
+    if (!heap) {
+        dur = v8a__malloc((n ? n : 1) * sizeof *dur);
+        if (!dur) {
             rc = v8a__error_nomem("samples");
             goto done;
         }
-        for (size_t i = 0; i + 1 < n; i++) iv[i] = ts[i + 1].t - ts[i].t;
-        median = select_kth(iv, n - 1, (n - 2) / 2); /* the lower median */
-    }
-    int64_t sum = 0;
-    for (size_t i = 0; i < n; i++) {
-        int64_t d = i + 1 < n ? ts[i + 1].t - ts[i].t : median;
-        p->sample_duration[i] = d;
-        sum += d;
-        if (i + 1 < n) {
-            if (d > p->anomalies.longest_gap_us) p->anomalies.longest_gap_us = d;
-            if (median > 0 && d > 10 * median) p->anomalies.long_gaps++;
+        int64_t median = 0;
+        if (n >= 2) {
+            /* select in place on the intervals, then write the durations */
+            for (size_t i = 0; i + 1 < n; i++) dur[i] = t[i + 1] - t[i];
+            median = select_kth(dur, n - 1, (n - 2) / 2); /* the lower median */
         }
+        int64_t sum = 0;
+        for (size_t i = 0; i < n; i++) {
+            int64_t d = i + 1 < n ? t[i + 1] - t[i] : median;
+            dur[i] = d;
+            sum += d;
+            if (i + 1 < n) {
+                if (d > p->anomalies.longest_gap_us) p->anomalies.longest_gap_us = d;
+                if (median > 0 && d > 10 * median) p->anomalies.long_gaps++;
+            }
+        }
+        p->interval_us = median;
+        p->duration_us = sum;
+        if (!b->have_end && n > 0) p->end_time_us = t[n - 1] + median;
+        if (!b->have_start && n > 0 && b->seen_deltas && legacy) p->start_time_us = t[0];
+        int64_t t0 = n ? t[0] : 0;
+        for (size_t i = 0; i < n; i++) t[i] -= t0;
     }
-    p->interval_us = median;
-    p->duration_us = sum;
-    if (!b->have_end && n > 0) p->end_time_us = ts[n - 1].t + median;
-    if (!b->have_start && n > 0 && b->seen_deltas && legacy) p->start_time_us = ts[0].t;
+    if (!node && !(node = v8a__malloc(sizeof *node))) {
+        rc = v8a__error_nomem("samples");
+        goto done;
+    }
+    if (!t && !(t = v8a__malloc(sizeof *t))) {
+        rc = v8a__error_nomem("samples");
+        goto done;
+    }
+    if (!dur && !(dur = v8a__malloc(sizeof *dur))) {
+        rc = v8a__error_nomem("samples");
+        goto done;
+    }
+    p->sample_node = node;
+    p->sample_time = t;
+    p->sample_duration = dur;
+    p->nsamples = n;
+    node = NULL;
+    t = dur = NULL;
 done:
-    v8a__free(ts);
-    v8a__free(iv);
     v8a__free(occ);
+    v8a__free(node);
+    v8a__free(t);
+    v8a__free(dur);
     return rc;
 }
 

@@ -233,7 +233,7 @@ int v8a_profile_store(const v8a_profile *p, const char *db_path, const char *sou
     if ((rc = v8a__bulk_insert(db, db_path, "samples", "idx,node,time_us,duration_us", &sb)) < 0)
         goto fail;
     if ((rc = v8a__sqlite_exec(db, db_path,
-                               "CREATE INDEX samples_node ON samples(node);"
+
                                "CREATE INDEX ticks_node ON position_ticks(node); COMMIT")) < 0)
         goto fail;
     rc = sqlite3_close(db);

@@ -600,6 +600,40 @@ static void test_bad_small(void)
 #undef ROOT
 }
 
+/* Many negative deltas: past the insertion-sort budget, qsort finishes,
+ * and the order is still stable. */
+static void test_sort_fallback(void)
+{
+    size_t n = 3000, cap = 64 * n + 512, k = 0;
+    char *buf = malloc(cap);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+    k += (size_t)snprintf(buf + k, cap - k,
+                          "{\"nodes\":[{\"id\":1,\"callFrame\":{\"functionName\":\"(root)\"},"
+                          "\"children\":[2,3]},{\"id\":2,\"callFrame\":{\"functionName\":\"a\"}},"
+                          "{\"id\":3,\"callFrame\":{\"functionName\":\"b\"}}],\"samples\":[");
+    for (size_t i = 0; i < n; i++)
+        k += (size_t)snprintf(buf + k, cap - k, "%s%d", i ? "," : "", 2 + (int)(i % 2));
+    k += (size_t)snprintf(buf + k, cap - k, "],\"timeDeltas\":[");
+    /* pairs at the same time, each pair 10 us before the previous one */
+    for (size_t i = 0; i < n; i++)
+        k += (size_t)snprintf(buf + k, cap - k, "%s%d", i ? "," : "",
+                              i == 0  ? 100000
+                              : i % 2 ? 0
+                                      : -10);
+    k += (size_t)snprintf(buf + k, cap - k, "]}");
+    v8a_profile *p = NULL;
+    CU_ASSERT_EQUAL(v8a_profile_read_buffer(buf, k, "rev", NULL, &p), 0);
+    free(buf);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    check_invariants(p);
+    CU_ASSERT_EQUAL(p->anomalies.negative_deltas, n / 2 - 1);
+    /* reversed pairs, each pair still in file order: a then b */
+    for (size_t i = 0; i < n; i++) CU_ASSERT_EQUAL(p->sample_node[i], 1 + i % 2);
+    CU_ASSERT_EQUAL(p->sample_time[n - 1], 10 * (int64_t)(n / 2 - 1));
+    CU_ASSERT_EQUAL(p->interval_us, 0);
+    v8a_profile_free(p);
+}
+
 /* Legacy heads nested deeper than the limit fail cleanly (no recursion). */
 static void test_deep_head(void)
 {
@@ -670,5 +704,6 @@ void suite_profile(CU_pSuite s)
     ADD(s, test_bad_corpus);
     ADD(s, test_bad_small);
     ADD(s, test_deep_head);
+    ADD(s, test_sort_fallback);
     ADD(s, test_alloc_faults);
 }
