@@ -168,4 +168,13 @@ run diff-output-kept 1 "$FL" diff --fail-on 'cpu>+1%' -o "$T/d.txt" "$B" "$N" &&
 run diff-bad-input 2 "$FL" diff -o "$T/none.txt" "$B" bad/p-truncated.cpuprofile
 [ -e "$T/none.txt" ] && { echo "FAIL diff-bad-input: left output behind"; fails=$((fails + 1)); }
 
+# the differential flame graph
+run diff-graph 0 "$FL" diff --graph "$T/diff.svg" -o "$T/d2.txt" "$B" "$N" &&
+    has diff-graph "$T/diff.svg" "<svg" && has diff-graph-title "$T/diff.svg" "Differential flame graph"
+run diff-graph-png 0 "$FL" diff --graph "$T/diff.png" -o "$T/d3.txt" "$B" "$N" &&
+    [ "$(head -c 4 "$T/diff.png" | od -An -c | tr -d ' ')" = "211PNG" ] ||
+    { echo "FAIL diff-graph-png: not a PNG"; fails=$((fails + 1)); }
+run diff-graph-ext 2 "$FL" diff --graph "$T/diff.txt" "$B" "$N" &&
+    has diff-graph-ext "$T/err" "does not end in .svg, .png or .pdf"
+
 finish

@@ -22,7 +22,7 @@
 #define SCHEMA_VERSION 1
 #define MAX_GATES      64
 
-enum { OPT_THREAD = 256, OPT_ABSOLUTE, OPT_MIN_DELTA, OPT_TOP, OPT_SORT, OPT_FAIL_ON };
+enum { OPT_THREAD = 256, OPT_ABSOLUTE, OPT_MIN_DELTA, OPT_TOP, OPT_SORT, OPT_FAIL_ON, OPT_GRAPH };
 
 static const cli_option options[] = {
     {"absolute", OPT_ABSOLUTE, NULL, "compare raw times (default: normalised to busy time)"},
@@ -34,6 +34,8 @@ static const cli_option options[] = {
      "exit 1 when EXPR holds: 'self:/parseBody/>+10%', 'total:main>+20%', 'cpu>+15%'"},
     {"format", 'f', "FMT", "text (default), json, csv or markdown"},
     {"output", 'o', "FILE", "write the report to FILE instead of standard output"},
+    {"graph", OPT_GRAPH, "FILE",
+     "also draw a differential flame graph: FILE.svg, .png or .pdf (red: more time)"},
     {"thread", OPT_THREAD, "T", "Chrome traces: the thread of both, as PID:TID or a name"},
     {"help", 'h', NULL, "show this help"},
     {NULL, 0, NULL, NULL},
@@ -388,9 +390,32 @@ static int parse_min_delta(const char *arg, v8a_pdiff_options *o)
     return 0;
 }
 
+/* The differential flame graph (v8a_flame_diff_layout_new) into path. */
+static int draw_graph(const char *path, v8a_flame_format fmt, const v8a_profile *base,
+                      const v8a_profile *neu, int absolute)
+{
+    v8a_flame_options fo;
+    v8a_flame_options_init(&fo);
+    fo.diff_normalize = !absolute;
+    fo.title = "Differential flame graph: red more time in NEW, blue less, purple new";
+    v8a_flame_layout *l = NULL;
+    if (v8a_flame_diff_layout_new(&l, base, neu, &fo) < 0) return cli_fail();
+    cli_out out;
+    int rc = cli_out_open(&out, path);
+    if (!rc && v8a_flame_render_file(l, fmt, out.f) < 0) {
+        cli_out_abort(&out);
+        rc = cli_fail();
+    } else if (!rc) {
+        rc = cli_out_commit(&out);
+    }
+    v8a_flame_layout_free(l);
+    return rc;
+}
+
 int cmd_diff(int argc, char **argv)
 {
-    const char *output = NULL, *thread = NULL, *arg;
+    const char *output = NULL, *thread = NULL, *graph = NULL, *arg;
+    v8a_flame_format gfmt = V8A_FLAME_SVG;
     report r;
     memset(&r, 0, sizeof r);
     r.fmt = CLI_TEXT;
@@ -412,6 +437,13 @@ int cmd_diff(int argc, char **argv)
             break;
         case 'o': output = arg; break;
         case OPT_THREAD: thread = arg; break;
+        case OPT_GRAPH:
+            if (fl_image_format(arg, &gfmt) < 0) {
+                cli_usage_error("--graph: '%s' does not end in .svg, .png or .pdf", arg);
+                goto done;
+            }
+            graph = arg;
+            break;
         case OPT_ABSOLUTE: o.absolute = 1; break;
         case OPT_MIN_DELTA:
             if (parse_min_delta(arg, &o) < 0) {
@@ -479,6 +511,7 @@ int cmd_diff(int argc, char **argv)
         goto done;
     }
     if (cli_out_commit(&out)) goto done;
+    if (graph && draw_graph(graph, gfmt, pb, pn, o.absolute)) goto done;
     for (size_t k = 0; k < r.ngates; k++)
         if (gates[k].tripped) {
             char v[48];

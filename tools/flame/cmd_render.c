@@ -125,21 +125,6 @@ static int parse_min_width(const char *s, v8a_flame_options *o)
     return 0;
 }
 
-static int format_of_path(const char *path, v8a_flame_format *fmt)
-{
-    const char *dot = path ? strrchr(path, '.') : NULL;
-    if (!dot || strchr(dot, '/')) return -1;
-    if (strcasecmp(dot, ".svg") == 0)
-        *fmt = V8A_FLAME_SVG;
-    else if (strcasecmp(dot, ".png") == 0)
-        *fmt = V8A_FLAME_PNG;
-    else if (strcasecmp(dot, ".pdf") == 0)
-        *fmt = V8A_FLAME_PDF;
-    else
-        return -1;
-    return 0;
-}
-
 int cmd_render(int argc, char **argv)
 {
     static const char *const modes[] = {"graph", "icicle", "chart", NULL};
@@ -225,7 +210,7 @@ int cmd_render(int argc, char **argv)
     v8a_flame_format f = V8A_FLAME_SVG;
     if (fmt >= 0)
         f = (v8a_flame_format)fmt;
-    else if (out_path && strcmp(out_path, "-") != 0 && format_of_path(out_path, &f) < 0)
+    else if (out_path && strcmp(out_path, "-") != 0 && fl_image_format(out_path, &f) < 0)
         return cli_usage_error("%s: cannot tell the format from the name (use --format)", out_path);
     if (o.static_svg && f != V8A_FLAME_SVG) return cli_usage_error("--static applies to SVG only");
 

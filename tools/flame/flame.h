@@ -22,4 +22,8 @@ int cmd_fold(int argc, char **argv);
  * error. */
 int fl_open(const char *path, const char *thread, v8a_profile **out);
 
+/* The image format of an output path by its extension (.svg, .png, .pdf);
+ * -1 when it has none of them. */
+int fl_image_format(const char *path, v8a_flame_format *fmt);
+
 #endif
