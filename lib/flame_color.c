@@ -148,11 +148,17 @@ static const char *basename_of(const char *url)
 size_t v8a__flame_legend_of(const v8a_flame_layout *l, v8a__flame_legend *out, size_t max)
 {
     enum { CAP = 64 };
-    static const char *const cat_names[] = {"app", "npm packages", "node core", "V8 / native",
+    static const char *const cpu_names[] = {"app", "npm packages", "node core", "V8 / native",
                                             "GC",  "idle",         "program",   "root"};
+    /* heap snapshots (v8a_profile_from_heap) put classes in these */
+    static const char *const heap_names[] = {"objects",      "native", "arrays, strings, numbers",
+                                             "code, system", "GC",     "idle",
+                                             "program",      "root"};
     entry e[CAP];
     size_t n = 0;
     const v8a_profile *p = l->profile;
+    const char *const *cat_names =
+        p->format == V8A_PROFILE_FORMAT_HEAPSNAPSHOT ? heap_names : cpu_names;
     if (l->opt.palette == V8A_PALETTE_HOT) return 0;
     /* Weigh by self over drawn rectangles; only a handful of labels survive. */
     for (size_t i = 0; i < l->nrects; i++) {

@@ -208,7 +208,8 @@ void v8a__flame_subtitle(const v8a_flame_layout *l, char *out, size_t cap)
                     (o->idle == V8A_FLAME_IDLE_HIDE ||
                      (o->idle == V8A_FLAME_IDLE_AUTO && o->mode != V8A_FLAME_CHART));
     size_t n = (size_t)snprintf(out, cap, "%s by %s, %s%s", modes[o->mode],
-                                l->profile->kind == V8A_PROFILE_HEAP ? "allocated bytes"
+                                l->profile->format == V8A_PROFILE_FORMAT_HEAPSNAPSHOT ? "live bytes"
+                                : l->profile->kind == V8A_PROFILE_HEAP ? "allocated bytes"
                                 : o->mode == V8A_FLAME_CHART && o->weight == V8A_WEIGHT_HITCOUNT
                                     ? "time"
                                     : weights[o->weight],

@@ -206,19 +206,29 @@ int v8a_profile_from_allocations(v8a_profile **out, const v8a_heap *h)
             fr->package = (uint32_t)k;
         }
     }
-    /* node 0 is the root; node 1 + i is trace node i */
+    /* V8's tree has one top node, "(root)", which becomes node 0; otherwise
+     * node 0 is a synthetic root over the top nodes. Trace node i is node
+     * i + shift. */
+    uint32_t tops = 0;
+    for (uint32_t i = 0; i < nt; i++) tops += h->trace_parent[i] == UINT32_MAX;
+    uint32_t shift = tops == 1 && h->trace_parent[0] == UINT32_MAX ? 0 : 1;
     p->nodes[0].parent = V8A_PROFILE_NONE;
-    p->nnodes = 1 + nt;
+    p->nnodes = shift + nt;
     for (uint32_t i = 0; i < nt; i++) {
-        v8a_profile_node *pn = &p->nodes[1 + i];
+        v8a_profile_node *pn = &p->nodes[shift + i];
         uint32_t par = h->trace_parent[i];
         pn->frame = h->trace_fi[i] < nf ? 1 + h->trace_fi[i] : 0;
-        pn->parent = par == UINT32_MAX ? 0 : 1 + par;
-        pn->depth = p->nodes[pn->parent].depth + 1;
-        pn->id = (uint32_t)h->trace_id[i];
-        if (pn->depth > p->max_depth) p->max_depth = pn->depth;
+        if (shift + i == 0) {
+            p->frames[pn->frame].category = V8A_CAT_ROOT;
+            pn->id = (uint32_t)h->trace_id[i];
+        } else {
+            pn->parent = par == UINT32_MAX ? 0 : shift + par;
+            pn->depth = p->nodes[pn->parent].depth + 1;
+            pn->id = (uint32_t)h->trace_id[i];
+            if (pn->depth > p->max_depth) p->max_depth = pn->depth;
+        }
         uint64_t id = h->trace_id[i];
-        if (v8a__strmap_put(&ids, (const char *)&id, sizeof id, 1 + i, NULL) < 0) goto oom;
+        if (v8a__strmap_put(&ids, (const char *)&id, sizeof id, shift + i, NULL) < 0) goto oom;
     }
     /* live objects by the trace node that allocated them */
     for (uint32_t o = 0; o < h->node_count; o++) {

@@ -136,3 +136,43 @@ void v8a__input_close(v8a__input *in)
     in->gz = NULL;
     in->fd = -1;
 }
+
+int v8a_input_kind(const char *path)
+{
+    if (!path || strcmp(path, "-") == 0) return V8A_INPUT_OTHER; /* cannot peek at a pipe */
+    unsigned char head[100];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        int e = errno;
+        return v8a__error_set(e == ENOENT ? V8A_ENOTFOUND : V8A_EIO, "%s: %s", path, strerror(e));
+    }
+    ssize_t k = read(fd, head, sizeof head);
+    close(fd);
+    if (k >= 72 && memcmp(head, "SQLite format 3", 16) == 0) {
+        uint32_t app = (uint32_t)head[68] << 24 | (uint32_t)head[69] << 16 |
+                       (uint32_t)head[70] << 8 | head[71];
+        return app == 0x56384131u   ? V8A_INPUT_HEAP_DB
+               : app == 0x56384150u ? V8A_INPUT_PROFILE_DB
+                                    : V8A_INPUT_OTHER;
+    }
+    /* the first bytes of the (decompressed) JSON: {"snapshot": ... */
+    v8a__input in;
+    if (v8a__input_open(&in, path, 0) < 0) return V8A_INPUT_OTHER;
+    char buf[64];
+    size_t got = 0, have = 0;
+    while (have < sizeof buf - 1 &&
+           v8a__input_read(&in, buf + have, sizeof buf - 1 - have, &got, have) == 0 && got)
+        have += got;
+    v8a__input_close(&in);
+    v8a_error_clear();
+    buf[have] = '\0';
+    size_t i = 0;
+    while (i < have && (buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\r' || buf[i] == '\t')) i++;
+    if (i < have && buf[i] == '{') {
+        i++;
+        while (i < have && (buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\r' || buf[i] == '\t'))
+            i++;
+        if (strncmp(buf + i, "\"snapshot\"", 10) == 0) return V8A_INPUT_HEAP_SNAPSHOT;
+    }
+    return V8A_INPUT_OTHER;
+}

@@ -173,4 +173,19 @@ if [ "$(id -u)" != 0 ]; then
     chmod 755 "$T/ro"
 fi
 
+# ---- memory flame graphs from heap snapshots ----
+run mem 0 "$FL" render "$FX/app-after.heapsnapshot.gz" -o "$T/mem.svg" &&
+    has mem "$T/mem.svg" "Memory: the dominator tree by retained size" &&
+    has mem-map "$T/mem.svg" ">Map<" && has mem-legend "$T/mem.svg" "arrays, strings, numbers"
+run mem-png 0 "$FL" render "$FX/app-after.heapsnapshot.gz" -o "$T/mem.png" --max-depth 12
+run mem-chart 2 "$FL" render --mode chart "$FX/app-after.heapsnapshot.gz" -o "$T/no.svg" &&
+    has mem-chart "$T/err" "a heap snapshot has no timeline"
+[ -e "$T/no.svg" ] && { echo "FAIL mem-chart: output left"; fails=$((fails + 1)); }
+run alloc 0 "$FL" render --allocations "$FX/tracked.heapsnapshot.gz" -o "$T/alloc.svg" &&
+    has alloc "$T/alloc.svg" "allocWidgets" && has alloc-title "$T/alloc.svg" "Allocations: live bytes"
+run alloc-untracked 2 "$FL" render --allocations "$FX/app-before.heapsnapshot.gz" -o "$T/no.svg" &&
+    has alloc-untracked "$T/err" "no allocation stacks"
+run alloc-profile 2 "$FL" render --allocations "$P" -o "$T/no.svg" &&
+    has alloc-profile "$T/err" "applies to heap snapshots"
+
 finish

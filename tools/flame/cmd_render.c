@@ -8,6 +8,8 @@
  */
 #include "flame.h"
 
+#include <snapshot.h>
+
 #include <cli.h>
 #include <errno.h>
 #include <output.h>
@@ -37,6 +39,7 @@ enum {
     OPT_ROW_HEIGHT,
     OPT_FONT_SIZE,
     OPT_THREAD,
+    OPT_ALLOCATIONS,
     OPT_INCLUDE,
     OPT_HIDE,
     OPT_RECURSION,
@@ -74,6 +77,8 @@ static const cli_option options[] = {
     {"row-height", OPT_ROW_HEIGHT, "PX", "height of a row (default 16)"},
     {"font-size", OPT_FONT_SIZE, "PX", "label size (default 12)"},
     {"thread", OPT_THREAD, "T", "Chrome traces: PID:TID or thread name (default: the busiest)"},
+    {"allocations", OPT_ALLOCATIONS, NULL,
+     "heap snapshots: allocation stacks by live bytes (needs allocation tracking)"},
     {"help", OPT_HELP, NULL, "show this help"},
     {NULL, 0, NULL, NULL},
 };
@@ -125,6 +130,23 @@ static int parse_min_width(const char *s, v8a_flame_options *o)
     return 0;
 }
 
+/* A heap snapshot (raw or database) as a heap profile: its dominator tree,
+ * or its allocation stacks. CLI_TROUBLE after printing the error. */
+static int heap_profile(const char *path, int allocations, v8a_profile **out)
+{
+    v8a_store *s = NULL;
+    v8a_heap *h = NULL;
+    v8a_analysis *a = NULL;
+    int rc = cli_snapshot_open(path, 0, 0, &s);
+    if (rc == 0) rc = cli_snapshot_load(s, &h, allocations ? NULL : &a);
+    if (rc == 0)
+        rc = allocations ? v8a_profile_from_allocations(out, h) : v8a_profile_from_heap(out, h, a);
+    v8a_analysis_free(a);
+    v8a_heap_free(h);
+    v8a_store_close(s);
+    return rc < 0 ? cli_fail() : 0;
+}
+
 int cmd_render(int argc, char **argv)
 {
     static const char *const modes[] = {"graph", "icicle", "chart", NULL};
@@ -137,7 +159,7 @@ int cmd_render(int argc, char **argv)
     v8a_flame_options o;
     v8a_flame_options_init(&o);
     const char *out_path = NULL, *thread = NULL, *arg;
-    int fmt = -1, c, k;
+    int fmt = -1, c, k, mode_given = 0, allocations = 0;
     while ((c = cli_next_option(argc, argv, options, &arg)) != -1) {
         switch (c) {
         case OPT_HELP: cli_print_help(stdout, usage, description, options); return CLI_OK;
@@ -150,6 +172,7 @@ int cmd_render(int argc, char **argv)
             if ((k = pick(arg, modes)) < 0)
                 return cli_usage_error("--mode: '%s' is not graph, icicle or chart", arg);
             o.mode = (v8a_flame_mode)k;
+            mode_given = 1;
             break;
         case OPT_WEIGHT:
             if ((k = pick(arg, weights)) < 0)
@@ -202,6 +225,7 @@ int cmd_render(int argc, char **argv)
         case OPT_TITLE: o.title = arg; break;
         case OPT_STATIC: o.static_svg = 1; break;
         case OPT_THREAD: thread = arg; break;
+        case OPT_ALLOCATIONS: allocations = 1; break;
         default: return CLI_TROUBLE;
         }
     }
@@ -218,7 +242,20 @@ int cmd_render(int argc, char **argv)
     v8a_flame_layout *l = NULL;
     cli_out out;
     int rc = CLI_OK;
-    if (fl_open(argv[i], thread, &p)) return CLI_TROUBLE;
+    int kind = v8a_input_kind(argv[i]);
+    if (kind < 0) return cli_fail();
+    if (kind == V8A_INPUT_HEAP_SNAPSHOT || kind == V8A_INPUT_HEAP_DB) {
+        if (!mode_given) o.mode = V8A_FLAME_ICICLE;
+        if (o.mode == V8A_FLAME_CHART)
+            return cli_usage_error("--mode chart: a heap snapshot has no timeline");
+        if (!o.title)
+            o.title = allocations ? "Allocations: live bytes by allocation stack"
+                                  : "Memory: the dominator tree by retained size";
+        if (heap_profile(argv[i], allocations, &p)) return CLI_TROUBLE;
+    } else {
+        if (allocations) return cli_usage_error("--allocations applies to heap snapshots");
+        if (fl_open(argv[i], thread, &p)) return CLI_TROUBLE;
+    }
     o.progress = cli_progress;
     rc = v8a_flame_layout_new(&l, p, &o);
     cli_progress_done();

@@ -41,6 +41,18 @@ const v8a_error *v8a_error_last(void);
 /* Forgets the last error of this thread. */
 void v8a_error_clear(void);
 
+/* What a file holds, judged from its first bytes (gzip is looked through). */
+enum {
+    V8A_INPUT_OTHER = 0,         /* anything else: a profile, folded stacks, junk */
+    V8A_INPUT_HEAP_SNAPSHOT = 1, /* JSON starting {"snapshot": */
+    V8A_INPUT_HEAP_DB = 2,       /* a v8a heap snapshot database */
+    V8A_INPUT_PROFILE_DB = 3     /* a v8a profile database */
+};
+
+/* One of V8A_INPUT_*, or V8A_ENOTFOUND / V8A_EIO when path cannot be opened.
+ * Standard input ("-") is V8A_INPUT_OTHER: it cannot be peeked at. */
+int v8a_input_kind(const char *path);
+
 /* Frees an array the library handed out (documented where it does). */
 void v8a_free(void *p);
 
