@@ -7,6 +7,8 @@
  * check. JSON is an array of objects (docs/flame-blocking.1).
  */
 #include "flame.h"
+
+#include <gates.h>
 #include "stats.h"
 
 #include <cli.h>
@@ -39,14 +41,7 @@ static const char description[] =
     "stack. Gates: max, total (times) and count. See flame-blocking(1).\n\n"
     "Exit status: 0 no gate tripped, 1 a gate tripped, 2 trouble.";
 
-#define MAX_GATES   64
 #define TEXT_FRAMES 6
-
-typedef struct {
-    v8a_gate *g;
-    double measured;
-    int tripped;
-} gate;
 
 static const v8a_frame *frame_of(const v8a_profile *p, uint32_t node)
 {
@@ -168,7 +163,7 @@ static int write_json(FILE *f, const v8a_blocking *b)
 }
 
 static int write_report(FILE *f, const char *path, const v8a_blocking *b, cli_format fmt,
-                        const gate *gates, size_t ngates, size_t tripped)
+                        const cli_gates *gates)
 {
     if (fmt == CLI_JSON) return write_json(f, b);
     int human = fmt != CLI_CSV, md = fmt == CLI_MARKDOWN;
@@ -181,7 +176,7 @@ static int write_report(FILE *f, const char *path, const v8a_blocking *b, cli_fo
         cli_human_time(bu, sizeof bu, b->busy_us);
         if (md) {
             fputs("## flame blocking ", f);
-            fl_md_code(f, path);
+            cli_md_code(f, path);
             fputs("\n\n", f);
         } else {
             fprintf(f, "%s: ", path);
@@ -192,32 +187,17 @@ static int write_report(FILE *f, const char *path, const v8a_blocking *b, cli_fo
     }
     int rc = b->nstretches || !human ? cli_table_write(t, f, fmt, 0) : 0;
     cli_table_free(t);
-    if (rc < 0 || !human || !ngates) return rc;
-    fprintf(f, md ? "\n### Gates\n\n" : "\nGates\n");
-    for (size_t i = 0; i < ngates; i++) {
-        char v[48];
-        fl_gate_value(v, sizeof v, gates[i].g, gates[i].measured);
-        if (md) {
-            fprintf(f, "- %s ", gates[i].tripped ? "**FAIL**" : "pass");
-            fl_md_code(f, gates[i].g->text);
-            fprintf(f, ": measured %s\n", v);
-        } else {
-            fprintf(f, "%s  %s: measured %s\n", gates[i].tripped ? "FAIL" : "pass",
-                    gates[i].g->text, v);
-        }
-    }
-    fprintf(f, "\nVerdict: %s (%zu of %zu gates tripped)\n",
-            tripped ? (md ? "**FAIL**" : "FAIL") : "pass", tripped, ngates);
+    if (rc < 0 || !human) return rc;
+    cli_gates_write(f, gates, md);
     return ferror(f) ? -1 : 0;
 }
 
 /* Parses one gate and checks what it names. Usage error: CLI_TROUBLE. */
-static int parse_gate(const char *expr, gate *out)
+static int parse_gate(const char *expr, cli_gates *gates)
 {
-    v8a_gate *g = NULL;
-    if (v8a_gate_parse(&g, expr) < 0)
-        return cli_usage_error("--fail-on %s", v8a_error_last()->message);
-    out->g = g;
+    cli_gate *gt = cli_gates_add(gates, expr);
+    if (!gt) return CLI_TROUBLE;
+    const v8a_gate *g = gt->g;
     int is_count = strcmp(g->subject, "count") == 0;
     if (!is_count && strcmp(g->subject, "max") != 0 && strcmp(g->subject, "total") != 0)
         return cli_usage_error("--fail-on '%s': column 1: unknown measure '%s' (max, total, count)",
@@ -245,8 +225,7 @@ int cmd_blocking(int argc, char **argv)
     const char *output = NULL, *thread = NULL, *arg;
     cli_format fmt = CLI_TEXT;
     int64_t threshold = 50000;
-    gate gates[MAX_GATES];
-    size_t ngates = 0, tripped = 0;
+    cli_gates gates = {0};
     v8a_profile *p = NULL;
     v8a_blocking *b = NULL;
     int c, rc = CLI_TROUBLE;
@@ -267,13 +246,7 @@ int cmd_blocking(int argc, char **argv)
             }
             break;
         case OPT_FAIL_ON:
-            if (ngates == MAX_GATES) {
-                cli_usage_error("--fail-on: at most %d gates", MAX_GATES);
-                goto done;
-            }
-            memset(&gates[ngates], 0, sizeof *gates);
-            ngates++;
-            if (parse_gate(arg, &gates[ngates - 1])) goto done;
+            if (parse_gate(arg, &gates)) goto done;
             break;
         case 'h':
             cli_print_help(stdout, usage, description, options);
@@ -289,33 +262,26 @@ int cmd_blocking(int argc, char **argv)
         rc = cli_error("%s: %s", argv[i], v8a_error_last()->message);
         goto done;
     }
-    for (size_t k = 0; k < ngates; k++) {
-        const v8a_gate *g = gates[k].g;
+    for (size_t k = 0; k < gates.n; k++) {
+        const v8a_gate *g = gates.v[k].g;
         double v = strcmp(g->subject, "count") == 0 ? (double)b->nstretches
                    : strcmp(g->subject, "total") == 0
                        ? (double)b->blocked_us
                        : (double)(b->nstretches ? b->stretches[0].duration_us : 0);
-        gates[k].tripped = v8a_gate_check(g, 0, v, &gates[k].measured);
-        tripped += (size_t)gates[k].tripped;
+        cli_gate_judge(&gates, &gates.v[k], 0, v);
     }
     cli_out out;
     if (cli_out_open(&out, output)) goto done;
-    if (write_report(out.f, argv[i], b, fmt, gates, ngates, tripped) < 0) {
+    if (write_report(out.f, argv[i], b, fmt, &gates) < 0) {
         cli_out_abort(&out);
         rc = cli_error("%s: write error", output ? output : "standard output");
         goto done;
     }
     if (cli_out_commit(&out)) goto done;
-    for (size_t k = 0; k < ngates; k++)
-        if (gates[k].tripped) {
-            char v[48];
-            fl_gate_value(v, sizeof v, gates[k].g, gates[k].measured);
-            fprintf(stderr, "%s: gate tripped: %s (measured %s)\n", cli_tool(), gates[k].g->text,
-                    v);
-        }
-    rc = tripped ? CLI_FINDING : CLI_OK;
+    cli_gates_report(&gates);
+    rc = gates.tripped ? CLI_FINDING : CLI_OK;
 done:
-    for (size_t k = 0; k < ngates; k++) v8a_gate_free(gates[k].g);
+    cli_gates_free(&gates);
     v8a_blocking_free(b);
     v8a_profile_free(p);
     return rc;

@@ -8,6 +8,8 @@
  * function; JSON follows docs/flame-diff.1 (schema_version 1).
  */
 #include "flame.h"
+
+#include <gates.h>
 #include "stats.h"
 
 #include <cli.h>
@@ -20,7 +22,6 @@
 #include <v8a/v8a.h>
 
 #define SCHEMA_VERSION 1
-#define MAX_GATES      64
 
 enum { OPT_THREAD = 256, OPT_ABSOLUTE, OPT_MIN_DELTA, OPT_TOP, OPT_SORT, OPT_FAIL_ON, OPT_GRAPH };
 
@@ -54,19 +55,11 @@ static const char description[] =
     "Exit status: 0 no gate tripped, 1 a gate tripped, 2 trouble.";
 
 typedef struct {
-    v8a_gate *g;
-    v8a_regex *re;
-    double before, after, measured;
-    int tripped;
-} gate;
-
-typedef struct {
     const char *paths[2];
     cli_format fmt;
     long top;
     const v8a_pdiff *d;
-    gate *gates;
-    size_t ngates, tripped;
+    cli_gates gates;
 } report;
 
 static size_t shown(const report *r, size_t n)
@@ -120,7 +113,7 @@ static void input_line(FILE *f, int md, const char *role, const char *path, cons
     cli_human_time(b, sizeof b, busy);
     fprintf(f, md ? "- %s: " : "%-4s  ", role);
     if (md)
-        fl_md_code(f, path);
+        cli_md_code(f, path);
     else
         fputs(path, f);
     fprintf(f, " (%s sampled, %s busy, %zu samples)\n", a, b, p->nsamples);
@@ -168,23 +161,7 @@ static int write_human(FILE *f, const report *r, int md)
         cli_table_free(t);
         if (rc < 0) return -1;
     }
-    if (r->ngates) {
-        fprintf(f, md ? "\n### Gates\n\n" : "\nGates\n");
-        for (size_t i = 0; i < r->ngates; i++) {
-            char v[48];
-            fl_gate_value(v, sizeof v, r->gates[i].g, r->gates[i].measured);
-            if (md) {
-                fprintf(f, "- %s ", r->gates[i].tripped ? "**FAIL**" : "pass");
-                fl_md_code(f, r->gates[i].g->text);
-                fprintf(f, ": measured %s\n", v);
-            } else {
-                fprintf(f, "%s  %s: measured %s\n", r->gates[i].tripped ? "FAIL" : "pass",
-                        r->gates[i].g->text, v);
-            }
-        }
-        fprintf(f, "\nVerdict: %s (%zu of %zu gates tripped)\n",
-                r->tripped ? (md ? "**FAIL**" : "FAIL") : "pass", r->tripped, r->ngates);
-    }
+    cli_gates_write(f, &r->gates, md);
     fputs(md ? "\n" : "", f);
     return ferror(f) ? -1 : 0;
 }
@@ -304,8 +281,8 @@ static int write_json(FILE *f, const report *r)
     }
     fl_jkey(g, "gates");
     yajl_gen_array_open(g);
-    for (size_t i = 0; i < r->ngates; i++) {
-        const gate *gt = &r->gates[i];
+    for (size_t i = 0; i < r->gates.n; i++) {
+        const cli_gate *gt = &r->gates.v[i];
         yajl_gen_map_open(g);
         fl_jstr(g, "expr", gt->g->text);
         fl_jms(g, "before_ms", gt->before);
@@ -317,7 +294,7 @@ static int write_json(FILE *f, const report *r)
         yajl_gen_map_close(g);
     }
     yajl_gen_array_close(g);
-    fl_jstr(g, "verdict", r->tripped ? "fail" : "pass");
+    fl_jstr(g, "verdict", r->gates.tripped ? "fail" : "pass");
     yajl_gen_map_close(g);
     yajl_gen_free(g);
     fputc('\n', f);
@@ -326,12 +303,11 @@ static int write_json(FILE *f, const report *r)
 
 /* ---- gates ---- */
 
-static int parse_gate(const char *expr, gate *out)
+static int parse_gate(const char *expr, cli_gates *gates)
 {
-    v8a_gate *g = NULL;
-    if (v8a_gate_parse(&g, expr) < 0)
-        return cli_usage_error("--fail-on %s", v8a_error_last()->message);
-    out->g = g;
+    cli_gate *gt = cli_gates_add(gates, expr);
+    if (!gt) return CLI_TROUBLE;
+    const v8a_gate *g = gt->g;
     int cpu = strcmp(g->subject, "cpu") == 0;
     if (!cpu && strcmp(g->subject, "self") != 0 && strcmp(g->subject, "total") != 0)
         return cli_usage_error("--fail-on '%s': column 1: unknown measure '%s' (self:NAME, "
@@ -350,24 +326,21 @@ static int parse_gate(const char *expr, gate *out)
         return cli_usage_error("--fail-on '%s': %s is a time: write a change (+10%%, +5ms) or a "
                                "time (200ms)",
                                expr, g->subject);
-    if (g->target_is_regex && v8a_regex_new(&out->re, g->target, "--fail-on") < 0)
-        return cli_usage_error("%s", v8a_error_last()->message);
     return 0;
 }
 
 static int check_gates(report *r)
 {
-    for (size_t i = 0; i < r->ngates; i++) {
-        gate *gt = &r->gates[i];
+    for (size_t i = 0; i < r->gates.n; i++) {
+        cli_gate *gt = &r->gates.v[i];
         const v8a_gate *g = gt->g;
+        double before, after;
         v8a_pdiff_measure m = strcmp(g->subject, "cpu") == 0    ? V8A_PDIFF_CPU
                               : strcmp(g->subject, "self") == 0 ? V8A_PDIFF_SELF
                                                                 : V8A_PDIFF_TOTAL;
-        if (v8a_pdiff_measure_get(r->d, m, gt->re ? NULL : g->target, gt->re, &gt->before,
-                                  &gt->after) < 0)
+        if (v8a_pdiff_measure_get(r->d, m, gt->re ? NULL : g->target, gt->re, &before, &after) < 0)
             return cli_fail();
-        gt->tripped = v8a_gate_check(g, gt->before, gt->after, &gt->measured);
-        r->tripped += (size_t)gt->tripped;
+        cli_gate_judge(&r->gates, gt, before, after);
     }
     return 0;
 }
@@ -420,8 +393,6 @@ int cmd_diff(int argc, char **argv)
     memset(&r, 0, sizeof r);
     r.fmt = CLI_TEXT;
     r.top = -1;
-    gate gates[MAX_GATES];
-    r.gates = gates;
     v8a_pdiff_options o;
     v8a_pdiff_options_init(&o);
     v8a_profile *pb = NULL, *pn = NULL;
@@ -465,13 +436,7 @@ int cmd_diff(int argc, char **argv)
             }
             break;
         case OPT_FAIL_ON:
-            if (r.ngates == MAX_GATES) {
-                cli_usage_error("--fail-on: at most %d gates", MAX_GATES);
-                goto done;
-            }
-            memset(&gates[r.ngates], 0, sizeof *gates);
-            r.ngates++;
-            if (parse_gate(arg, &gates[r.ngates - 1])) goto done;
+            if (parse_gate(arg, &r.gates)) goto done;
             break;
         case 'h':
             cli_print_help(stdout, usage, description, options);
@@ -512,19 +477,10 @@ int cmd_diff(int argc, char **argv)
     }
     if (cli_out_commit(&out)) goto done;
     if (graph && draw_graph(graph, gfmt, pb, pn, o.absolute)) goto done;
-    for (size_t k = 0; k < r.ngates; k++)
-        if (gates[k].tripped) {
-            char v[48];
-            fl_gate_value(v, sizeof v, gates[k].g, gates[k].measured);
-            fprintf(stderr, "%s: gate tripped: %s (measured %s)\n", cli_tool(), gates[k].g->text,
-                    v);
-        }
-    rc = r.tripped ? CLI_FINDING : CLI_OK;
+    cli_gates_report(&r.gates);
+    rc = r.gates.tripped ? CLI_FINDING : CLI_OK;
 done:
-    for (size_t k = 0; k < r.ngates; k++) {
-        v8a_gate_free(gates[k].g);
-        v8a_regex_free(gates[k].re);
-    }
+    cli_gates_free(&r.gates);
     v8a_pdiff_free(d);
     v8a_profile_free(pb);
     v8a_profile_free(pn);

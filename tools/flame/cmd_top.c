@@ -7,6 +7,8 @@
  * (docs/flame-top.1). The numbers come from v8a_top_new.
  */
 #include "flame.h"
+
+#include <gates.h>
 #include "stats.h"
 
 #include <cli.h>
@@ -118,7 +120,7 @@ static int write_report(FILE *f, const char *path, const v8a_top *t, v8a_top_by 
         cli_human_time(b, sizeof b, t->idle_us);
         if (fmt == CLI_MARKDOWN) {
             fputs("## flame top ", f);
-            fl_md_code(f, path);
+            cli_md_code(f, path);
             fputs("\n\n", f);
         } else {
             fprintf(f, "%s: ", path);

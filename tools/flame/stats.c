@@ -1,6 +1,5 @@
 /* stats.c - helpers shared by flame top, blocking and diff: parsing times
- * and counts, naming frames, writing JSON through yajl_gen, and showing a
- * gate's measured value in the gate's own unit. */
+ * and counts, naming frames, writing JSON through yajl_gen. */
 #include "stats.h"
 
 #include <cli.h>
@@ -127,29 +126,4 @@ void fl_jpos(yajl_gen g, const char *k, int32_t v)
         yajl_gen_integer(g, v);
     else
         yajl_gen_null(g);
-}
-
-void fl_gate_value(char *buf, size_t cap, const v8a_gate *g, double v)
-{
-    if (isinf(v)) {
-        snprintf(buf, cap, "%s", v > 0 ? "+inf%" : "-inf%");
-    } else if (g->unit == V8A_UNIT_PERCENT) {
-        snprintf(buf, cap, "%+.1f%%", v);
-    } else if (g->unit == V8A_UNIT_TIME) {
-        size_t off = 0;
-        if (g->change && cap > 1) {
-            buf[0] = v < 0 ? '-' : '+';
-            off = 1;
-        }
-        cli_human_time(buf + off, cap - off, (int64_t)llround(g->change ? fabs(v) : v));
-    } else {
-        snprintf(buf, cap, g->change ? "%+.0f" : "%.0f", v);
-    }
-}
-
-void fl_md_code(FILE *f, const char *s)
-{
-    fputc('`', f);
-    for (; *s; s++) fputc(*s == '`' ? '\'' : ((unsigned char)*s < 0x20 ? ' ' : *s), f);
-    fputc('`', f);
 }

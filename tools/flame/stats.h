@@ -1,5 +1,5 @@
 /* stats.h - what flame top, flame blocking and flame diff share: time
- * options, frame locations, JSON helpers and gate values (stats.c). */
+ * options, frame locations and JSON helpers (stats.c). */
 #ifndef V8A_FLAME_STATS_H
 #define V8A_FLAME_STATS_H
 
@@ -31,11 +31,5 @@ void fl_jnum(yajl_gen g, const char *k, double v); /* shortest exact; null if no
 void fl_jms(yajl_gen g, const char *k, double us); /* microseconds written as milliseconds */
 /* A position: 0 (unknown) is written as null. */
 void fl_jpos(yajl_gen g, const char *k, int32_t v);
-
-/* A gate's measured value in its unit: "+12.5%", "+3.20 ms", "1.32 s", "4". */
-void fl_gate_value(char *buf, size_t cap, const v8a_gate *g, double v);
-
-/* Untrusted text in Markdown prose: a code span, backticks replaced. */
-void fl_md_code(FILE *f, const char *s);
 
 #endif

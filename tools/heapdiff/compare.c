@@ -345,9 +345,5 @@ void hd_report_free(hd_report *r)
     }
     free(r->leak_classes);
     free_paths(r->leak_paths, r->nleak_paths);
-    for (size_t i = 0; i < r->ngates; i++) {
-        v8a_gate_free(r->gates[i].g);
-        v8a_regex_free(r->gates[i].re);
-    }
-    free(r->gates);
+    cli_gates_free(&r->gates);
 }

@@ -39,8 +39,9 @@ static int total_index(const hd_report *r, const char *subject)
 
 /* Checks what a gate names; prints a usage error and returns CLI_TROUBLE
  * when it names something heapdiff does not measure. */
-static int check_names(const hd_report *r, const hd_options *o, const v8a_gate *g)
+static int check_names(const hd_report *r, const hd_options *o, cli_gate *gt)
 {
+    const v8a_gate *g = gt->g;
     static const char *const totals[] = {"total", "heap", "native", "external", "strings"};
     int f = field_of(g);
     (void)r;
@@ -73,6 +74,7 @@ static int check_names(const hd_report *r, const hd_options *o, const v8a_gate *
     }
     if (g->unit == V8A_UNIT_TIME)
         return cli_usage_error("--fail-on '%s': a heap measure is not a time", g->text);
+    gt->bytes = !is_count(f);
     int after_only = f == F_NEW || f == F_DELETED || f == F_ALLOC || f == F_FREED ||
                      strcmp(g->subject, "leaked") == 0;
     if (after_only && g->unit == V8A_UNIT_PERCENT)
@@ -86,17 +88,9 @@ static int check_names(const hd_report *r, const hd_options *o, const v8a_gate *
 
 int hd_gates_parse(hd_report *r, const hd_options *o)
 {
-    r->gates = calloc((size_t)o->ngates + 1, sizeof *r->gates);
-    if (!r->gates) return cli_error("out of memory");
     for (int i = 0; i < o->ngates; i++) {
-        v8a_gate *g = NULL;
-        if (v8a_gate_parse(&g, o->gates[i]) < 0)
-            return cli_usage_error("--fail-on %s", v8a_error_last()->message);
-        hd_gate *gt = &r->gates[r->ngates++];
-        gt->g = g;
-        if (check_names(r, o, g)) return CLI_TROUBLE;
-        if (g->target_is_regex && v8a_regex_new(&gt->re, g->target, "regex") < 0)
-            return cli_usage_error("--fail-on '%s': %s", g->text, v8a_error_last()->message);
+        cli_gate *gt = cli_gates_add(&r->gates, o->gates[i]);
+        if (!gt || check_names(r, o, gt)) return CLI_TROUBLE;
     }
     return 0;
 }
@@ -118,8 +112,8 @@ static void class_values(const v8a_diff_class *c, int f, double *b, double *a)
 int hd_gates_check(hd_report *r, const hd_options *o)
 {
     (void)o;
-    for (size_t i = 0; i < r->ngates; i++) {
-        hd_gate *gt = &r->gates[i];
+    for (size_t i = 0; i < r->gates.n; i++) {
+        cli_gate *gt = &r->gates.v[i];
         const v8a_gate *g = gt->g;
         double b = 0, a = 0;
         int f = field_of(g);
@@ -149,10 +143,7 @@ int hd_gates_check(hd_report *r, const hd_options *o)
             b = (double)r->totals[t].before;
             a = (double)r->totals[t].after;
         }
-        gt->before = b;
-        gt->after = a;
-        gt->tripped = v8a_gate_check(g, b, a, &gt->measured);
-        r->tripped += (size_t)gt->tripped;
+        cli_gate_judge(&r->gates, gt, b, a);
     }
     return 0;
 }

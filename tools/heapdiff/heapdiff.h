@@ -5,6 +5,7 @@
 #define V8A_HEAPDIFF_H
 
 #include <cli.h>
+#include <gates.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <v8a/v8a.h>
@@ -55,14 +56,6 @@ typedef struct hd_leak_class {
     uint64_t shallow, retained;
 } hd_leak_class;
 
-typedef struct hd_gate {
-    v8a_gate *g;
-    size_t matched; /* class gates: classes measured */
-    v8a_regex *re;  /* class:/REGEX/ */
-    double before, after, measured;
-    int tripped;
-} hd_gate;
-
 /* The totals compared, in the order shown. */
 typedef struct hd_total {
     const char *name, *label;
@@ -90,8 +83,7 @@ typedef struct hd_report {
     size_t nleak_classes;
     hd_path *leak_paths;
     size_t nleak_paths;
-    hd_gate *gates;
-    size_t ngates, tripped;
+    cli_gates gates;
 } hd_report;
 
 /* compare.c: opens, imports and compares the inputs; fills r. Prints its
@@ -107,9 +99,6 @@ int hd_gates_check(hd_report *r, const hd_options *o);
 /* report.c / html.c: writes the report; -1 on a write error. */
 int hd_write(const hd_report *r, const hd_options *o, FILE *f);
 int hd_write_html(const hd_report *r, const hd_options *o, FILE *f);
-
-/* A gate's measured value in its unit: "+1.5 MiB", "+12.0%", "+100". */
-void hd_gate_value(char *buf, size_t cap, const v8a_gate *g, double v);
 
 /* "+1.5 MiB" / "-12 B" */
 void hd_signed_bytes(char *buf, size_t cap, int64_t v);

@@ -125,15 +125,17 @@ int hd_write_html(const hd_report *r, const hd_options *o, FILE *f)
         fputs(")</li>\n", f);
     }
     fputs("</ul>\n", f);
-    if (r->ngates) {
+    if (r->gates.n) {
         fprintf(f, "<h2>Gates: <span class=%s>%s</span> (%zu of %zu tripped)</h2>\n<ul>\n",
-                r->tripped ? "fail" : "pass", r->tripped ? "FAIL" : "pass", r->tripped, r->ngates);
-        for (size_t i = 0; i < r->ngates; i++) {
+                r->gates.tripped ? "fail" : "pass", r->gates.tripped ? "FAIL" : "pass",
+                r->gates.tripped, r->gates.n);
+        for (size_t i = 0; i < r->gates.n; i++) {
+            const cli_gate *g = &r->gates.v[i];
             char b[48];
-            hd_gate_value(b, sizeof b, r->gates[i].g, r->gates[i].measured);
-            fprintf(f, "<li><span class=%s>%s</span> <code>", r->gates[i].tripped ? "fail" : "pass",
-                    r->gates[i].tripped ? "FAIL" : "pass");
-            esc(f, r->gates[i].g->text);
+            cli_gate_value(b, sizeof b, g);
+            fprintf(f, "<li><span class=%s>%s</span> <code>", g->tripped ? "fail" : "pass",
+                    g->tripped ? "FAIL" : "pass");
+            esc(f, g->g->text);
             fprintf(f, "</code>: measured %s</li>\n", b);
         }
         fputs("</ul>\n", f);

@@ -168,13 +168,8 @@ int main(int argc, char **argv)
         goto done;
     }
     if (cli_out_commit(&out)) goto done;
-    for (size_t k = 0; k < r.ngates; k++)
-        if (r.gates[k].tripped) {
-            char b[48];
-            hd_gate_value(b, sizeof b, r.gates[k].g, r.gates[k].measured);
-            fprintf(stderr, "heapdiff: gate tripped: %s (measured %s)\n", r.gates[k].g->text, b);
-        }
-    rc = r.tripped ? CLI_FINDING : CLI_OK;
+    cli_gates_report(&r.gates);
+    rc = r.gates.tripped ? CLI_FINDING : CLI_OK;
 done:
     hd_report_free(&r);
     v8a_regex_free(o.only);

@@ -36,29 +36,6 @@ static void pct_text(char *buf, size_t cap, uint64_t b, uint64_t a)
         snprintf(buf, cap, "%+.1f%%", p);
 }
 
-/* Does the gate measure bytes (else a count)? */
-static int gate_is_bytes(const v8a_gate *g)
-{
-    if (strcmp(g->subject, "class") != 0 && strcmp(g->subject, "leaked") != 0) return 1;
-    const char *f = g->field ? g->field : "size";
-    return strcmp(f, "count") != 0 && strcmp(f, "new") != 0 && strcmp(f, "deleted") != 0;
-}
-
-/* The measured value of a gate as text, in the gate's unit. */
-void hd_gate_value(char *buf, size_t cap, const v8a_gate *g, double v)
-{
-    if (isinf(v))
-        snprintf(buf, cap, "%s", v > 0 ? "+inf%" : "-inf%");
-    else if (g->unit == V8A_UNIT_PERCENT)
-        snprintf(buf, cap, "%+.1f%%", v);
-    else if (gate_is_bytes(g) && g->change)
-        hd_signed_bytes(buf, cap, (int64_t)v);
-    else if (gate_is_bytes(g))
-        cli_human_bytes(buf, cap, (uint64_t)(v < 0 ? 0 : v));
-    else
-        snprintf(buf, cap, g->change ? "%+.0f" : "%.0f", v);
-}
-
 /* ---- tables shared by text and Markdown ---- */
 
 static cli_table *totals_table(const hd_report *r)
@@ -184,12 +161,6 @@ static void heading(FILE *f, int md, const char *text)
 }
 
 /* Untrusted text in Markdown prose: inside a code span, backticks replaced. */
-static void md_code(FILE *f, const char *s)
-{
-    fputc('`', f);
-    for (; *s; s++) fputc(*s == '`' ? '\'' : ((unsigned char)*s < 0x20 ? ' ' : *s), f);
-    fputc('`', f);
-}
 
 static int write_human(const hd_report *r, const hd_options *o, FILE *f, int md)
 {
@@ -198,16 +169,16 @@ static int write_human(const hd_report *r, const hd_options *o, FILE *f, int md)
     char b1[32], b2[32];
     if (md) {
         fprintf(f, "## heapdiff\n\n");
-        if (r->ngates)
-            fprintf(f, "%s: %zu of %zu gates tripped.\n\n", r->tripped ? "**FAIL**" : "**pass**",
-                    r->tripped, r->ngates);
+        if (r->gates.n)
+            fprintf(f, "%s: %zu of %zu gates tripped.\n\n",
+                    r->gates.tripped ? "**FAIL**" : "**pass**", r->gates.tripped, r->gates.n);
     }
     for (int i = 0; i < r->ninputs; i++) {
         const char *role = r->ninputs == 3 ? role3[i] : role2[i];
         if (i == 1 && r->ninputs == 3) {
             fprintf(f, md ? "- %s: " : "%-8s  ", role);
             if (md)
-                md_code(f, r->in[i].path);
+                cli_md_code(f, r->in[i].path);
             else
                 fputs(r->in[i].path, f);
             fprintf(f, " (%" PRIu64 " nodes)\n", r->in[i].nodes);
@@ -216,7 +187,7 @@ static int write_human(const hd_report *r, const hd_options *o, FILE *f, int md)
         cli_human_bytes(b1, sizeof b1, r->in[i].st.total);
         fprintf(f, md ? "- %s: " : "%-8s  ", role);
         if (md)
-            md_code(f, r->in[i].path);
+            cli_md_code(f, r->in[i].path);
         else
             fputs(r->in[i].path, f);
         fprintf(f, " (%" PRIu64 " nodes, %s)\n", r->in[i].nodes, b1);
@@ -250,7 +221,7 @@ static int write_human(const hd_report *r, const hd_options *o, FILE *f, int md)
             if (md) {
                 fprintf(f, "%s", i ? "\n" : "");
                 fputs("**", f);
-                md_code(f, g->cls->name);
+                cli_md_code(f, g->cls->name);
                 fprintf(f, "**: %" PRIu32 " new objects, size %s, retained %s\n\n",
                         g->cls->new_count, b1, b2);
             } else {
@@ -279,22 +250,7 @@ static int write_human(const hd_report *r, const hd_options *o, FILE *f, int md)
         }
     }
 
-    if (r->ngates) {
-        heading(f, md, "Gates");
-        for (size_t i = 0; i < r->ngates; i++) {
-            const hd_gate *g = &r->gates[i];
-            hd_gate_value(b1, sizeof b1, g->g, g->measured);
-            if (md) {
-                fprintf(f, "- %s ", g->tripped ? "**FAIL**" : "pass");
-                md_code(f, g->g->text);
-                fprintf(f, ": measured %s\n", b1);
-            } else {
-                fprintf(f, "%s  %s: measured %s\n", g->tripped ? "FAIL" : "pass", g->g->text, b1);
-            }
-        }
-        fprintf(f, "%sVerdict: %s (%zu of %zu gates tripped)\n", md ? "\n" : "\n",
-                r->tripped ? (md ? "**FAIL**" : "FAIL") : "pass", r->tripped, r->ngates);
-    }
+    cli_gates_write(f, &r->gates, md);
     (void)o;
     return ferror(f) ? -1 : 0;
 }
@@ -474,8 +430,8 @@ static int write_json(const hd_report *r, FILE *f)
     }
     S(g, "gates");
     yajl_gen_array_open(g);
-    for (size_t i = 0; i < r->ngates; i++) {
-        const hd_gate *gt = &r->gates[i];
+    for (size_t i = 0; i < r->gates.n; i++) {
+        const cli_gate *gt = &r->gates.v[i];
         yajl_gen_map_open(g);
         j_str(g, "expr", gt->g->text);
         j_num(g, "before", gt->before);
@@ -489,7 +445,7 @@ static int write_json(const hd_report *r, FILE *f)
         yajl_gen_map_close(g);
     }
     yajl_gen_array_close(g);
-    j_str(g, "verdict", r->tripped ? "fail" : "pass");
+    j_str(g, "verdict", r->gates.tripped ? "fail" : "pass");
     yajl_gen_map_close(g);
     yajl_gen_free(g);
     return ferror(f) ? -1 : 0;
