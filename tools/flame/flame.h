@@ -10,6 +10,7 @@ int cmd_import(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_blocking(int argc, char **argv);
+int cmd_insights(int argc, char **argv);
 
 #include <cli.h>
 

@@ -15,6 +15,7 @@ static const cli_command commands[] = {
     {"top", cmd_top, "functions by self and total time (bottom-up), by url, package or line"},
     {"diff", cmd_diff, "per-function regressions and improvements between two profiles; CI gates"},
     {"blocking", cmd_blocking, "stretches where the event loop was blocked, longest first"},
+    {"insights", cmd_insights, "what stands out in a CPU profile, with evidence and suggestions"},
     {NULL, NULL, NULL},
 };
 
