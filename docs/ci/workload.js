@@ -24,6 +24,16 @@ const v8 = require('node:v8');
 const REQUESTS = Number(process.env.REQUESTS || 2000);
 const WARMUP = Number(process.env.WARMUP || 2000);
 const LEAK = process.env.LEAK === '1';
+const SLOW = process.env.SLOW === '1'; // a CPU regression: docs/ci.md, "CPU"
+
+// SLOW=1: every 500th request builds a report synchronously, blocking the
+// event loop for a hundred milliseconds or so
+let served = 0;
+function buildReport() {
+  const rows = [];
+  for (let i = 0; i < 200000; i++) rows.push({ i, name: 'row' + i });
+  return JSON.parse(JSON.stringify(rows)).length;
+}
 
 // ---- the service -----------------------------------------------------------
 
@@ -61,6 +71,7 @@ function createService() {
       res.writeHead(req.url === '/health' ? 200 : 404).end();
       return;
     }
+    if (SLOW && ++served % 500 === 0) buildReport();
     const user = users.get(Number(m[1]), (id) => new User(id));
     requestLog.push({ url: req.url, at: Date.now(), agent: req.headers['user-agent'] });
     if (!LEAK && requestLog.length > 100) requestLog.shift();
@@ -133,6 +144,15 @@ async function main() {
     server.listen(Number(process.env.PORT || 0), '127.0.0.1', () =>
       console.log(server.address().port)
     );
+  } else if (mode === 'cpu') {
+    // under node --cpu-prof: warm up, serve REQUESTS requests, exit (the
+    // profile is written at exit); docs/ci.md, "CPU"
+    const server = createService();
+    await new Promise((r) => server.listen(0, '127.0.0.1', r));
+    await round(server.address().port, WARMUP, 0);
+    await round(server.address().port, REQUESTS, 1);
+    server.closeIdleConnections();
+    server.close();
   } else if (mode === 'load') {
     await round(Number(arg), Number(n || REQUESTS), Date.now() % 1000);
   } else {

@@ -1,7 +1,8 @@
 /* test_profile_stats.c - flame top, blocking and diff on hand-built profiles
  * with exact numbers: recursion counted once in totals, by-line splits,
  * filters, blocking stretches with GC inside and idle splitting, diff
- * normalisation and thresholds, gate measures, allocation faults. */
+ * normalisation and thresholds, gate measures, allocation faults; insights
+ * (plateau, GC, deopt, stall, deep, repeated) with exact scores and ranges. */
 #include "suites.h"
 
 #include "alloc.h"
@@ -452,6 +453,273 @@ static void test_alloc_faults(void)
     v8a_profile_free(q);
 }
 
+/* ---- insights ---- */
+
+/* main -> parse (ticks on line 12), main -> helper (not optimised); samples
+ * parse, parse, (gc), parse, parse, (idle), helper, (idle): 1 ms each. */
+static const char plateau_profile[] =
+    "{\"nodes\":["
+    "{\"id\":1," SYN(
+        "(root)") ",\"children\":[2,5,6,7]},"
+                  "{\"id\":2," CF(
+                      "main", "file:///a.js", 0,
+                      0) ",\"children\":[3,4]},"
+                         "{\"id\":3," CF(
+                             "parse", "file:///a.js", 9,
+                             0) ","
+                                "\"positionTicks\":[{\"line\":11,\"ticks\":1},{\"line\":12,"
+                                "\"ticks\":3}]},"
+                                "{\"id\":4," CF(
+                                    "helper", "file:///a.js", 19,
+                                    0) ",\"deoptReason\":\"bad shape\"},"
+                                       "{\"id\":5," SYN(
+                                           "(idle)") "},"
+                                                     "{\"id\":6," SYN(
+                                                         "(garbage collector)") "},"
+                                                                                "{\"id\":"
+                                                                                "7," SYN("(program"
+                                                                                         ")") "}],"
+                                                                                              "\"st"
+                                                                                              "artT"
+                                                                                              "ime"
+                                                                                              "\":"
+                                                                                              "0,"
+                                                                                              "\"en"
+                                                                                              "dTim"
+                                                                                              "e\":"
+                                                                                              "9000"
+                                                                                              ","
+                                                                                              "\"sa"
+                                                                                              "mple"
+                                                                                              "s\":"
+                                                                                              "[3,"
+                                                                                              "3,6,"
+                                                                                              "3,3,"
+                                                                                              "5,4,"
+                                                                                              "5],"
+                                                                                              "\"ti"
+                                                                                              "meDe"
+                                                                                              "ltas"
+                                                                                              "\":["
+                                                                                              "100,"
+                                                                                              "1000"
+                                                                                              ",100"
+                                                                                              "0,"
+                                                                                              "1000"
+                                                                                              ",100"
+                                                                                              "0,"
+                                                                                              "1000"
+                                                                                              ",100"
+                                                                                              "0,"
+                                                                                              "1000"
+                                                                                              "]}";
+
+static void test_insights_plateau_gc_deopt(void)
+{
+    v8a_profile *p = from_text(plateau_profile);
+    v8a_insights_options o;
+    v8a_insights_options_init(&o);
+    CU_ASSERT_EQUAL(o.plateau_min_us, 50000);
+    CU_ASSERT_EQUAL(o.deep_depth, 64);
+    CU_ASSERT_EQUAL(o.min_bursts, 20);
+    CU_ASSERT_EQUAL(o.max_burst_us, 2000);
+    CU_ASSERT_DOUBLE_EQUAL(o.gc_min_pct, 10.0, 1e-12);
+    CU_ASSERT_EQUAL(o.stall_min_us, 50000);
+    CU_ASSERT_DOUBLE_EQUAL(o.min_share_pct, 1.0, 1e-12);
+    o.plateau_min_us = 3000;
+    o.stall_min_us = 1000;
+    o.min_share_pct = 0;
+    v8a_insights *in = NULL;
+    CU_ASSERT_FATAL(v8a_insights_new(&in, p, &o) == 0);
+    CU_ASSERT_EQUAL(in->time_us, 8000);
+    CU_ASSERT_EQUAL(in->busy_us, 6000);
+    CU_ASSERT_EQUAL(in->idle_us, 2000);
+    CU_ASSERT_EQUAL(in->gc_us, 1000);
+    CU_ASSERT_EQUAL(in->nstretches, 1); /* 5 ms; helper's 1 ms is not > 1 ms */
+    CU_ASSERT_EQUAL(in->blocked_us, 5000);
+    CU_ASSERT_EQUAL(in->blocked_gc_us, 1000);
+    CU_ASSERT(in->has_longest);
+    CU_ASSERT_EQUAL(in->longest.duration_us, 5000);
+    CU_ASSERT_FATAL(in->nitems == 3); /* the stall is all explained */
+    const v8a_insight *pl = &in->items[0], *dp = &in->items[1], *gc = &in->items[2];
+    CU_ASSERT_EQUAL(pl->kind, V8A_INSIGHT_PLATEAU);
+    CU_ASSERT_STRING_EQUAL(v8a_insight_kind_name(pl->kind), "plateau");
+    CU_ASSERT_EQUAL(pl->score_us, 5000); /* the GC inside counts */
+    CU_ASSERT_EQUAL(pl->time_us, 5000);
+    CU_ASSERT_EQUAL(pl->gc_us, 1000);
+    CU_ASSERT_EQUAL(pl->count, 5);
+    CU_ASSERT_EQUAL(pl->line, 12);
+    CU_ASSERT_DOUBLE_EQUAL(pl->share_pct, 500.0 / 6.0, 1e-9);
+    CU_ASSERT_STRING_EQUAL(v8a_profile_string(p, p->frames[pl->frame].name), "parse");
+    CU_ASSERT_FATAL(pl->nranges == 1);
+    CU_ASSERT_EQUAL(pl->ranges[0].first, 0);
+    CU_ASSERT_EQUAL(pl->ranges[0].count, 5);
+    CU_ASSERT_EQUAL(pl->ranges[0].start_us, 0);
+    CU_ASSERT_EQUAL(pl->ranges[0].duration_us, 5000);
+    /* deopt and GC tie at 1 ms: the more specific cause first */
+    CU_ASSERT_EQUAL(dp->kind, V8A_INSIGHT_DEOPT);
+    CU_ASSERT_EQUAL(dp->score_us, 1000);
+    CU_ASSERT_EQUAL(dp->count, 1);
+    CU_ASSERT_STRING_EQUAL(v8a_profile_string(p, dp->reason), "bad shape");
+    CU_ASSERT_STRING_EQUAL(v8a_profile_string(p, p->frames[dp->frame].name), "helper");
+    CU_ASSERT_FATAL(dp->nranges == 1);
+    CU_ASSERT_EQUAL(dp->ranges[0].start_us, 6000);
+    CU_ASSERT_EQUAL(gc->kind, V8A_INSIGHT_GC);
+    CU_ASSERT_EQUAL(gc->score_us, 1000);
+    CU_ASSERT_EQUAL(gc->count, 1);
+    CU_ASSERT_FATAL(gc->nculprits == 1);
+    CU_ASSERT_EQUAL(gc->culprits[0].gc_us, 1000);
+    CU_ASSERT_EQUAL(gc->culprits[0].node, pl->node);
+    CU_ASSERT_FATAL(gc->nranges == 1);
+    CU_ASSERT_EQUAL(gc->ranges[0].first, 2);
+    CU_ASSERT_EQUAL(gc->ranges[0].start_us, 2000);
+    CU_ASSERT_EQUAL(gc->ranges[0].duration_us, 1000);
+    v8a_insights_free(in);
+
+    /* defaults: no plateau (5 ms < 50 ms), no stall; GC 16.7% >= 10% */
+    CU_ASSERT_FATAL(v8a_insights_new(&in, p, NULL) == 0);
+    CU_ASSERT_EQUAL(in->nitems, 2);
+    CU_ASSERT_EQUAL(in->items[0].kind, V8A_INSIGHT_DEOPT);
+    CU_ASSERT_EQUAL(in->items[1].kind, V8A_INSIGHT_GC);
+    v8a_insights_free(in);
+    /* GC below the threshold */
+    v8a_insights_options_init(&o);
+    o.gc_min_pct = 20;
+    CU_ASSERT_FATAL(v8a_insights_new(&in, p, &o) == 0);
+    CU_ASSERT_EQUAL(in->nitems, 1);
+    v8a_insights_free(in);
+    /* the stall is reported when findings explain at most half of it */
+    v8a_insights_options_init(&o);
+    o.stall_min_us = 1000;
+    o.gc_min_pct = 50;
+    CU_ASSERT_FATAL(v8a_insights_new(&in, p, &o) == 0);
+    CU_ASSERT_FATAL(in->nitems == 2);
+    CU_ASSERT_EQUAL(in->items[0].kind, V8A_INSIGHT_STALL);
+    CU_ASSERT_EQUAL(in->items[0].score_us, 5000);
+    CU_ASSERT_EQUAL(in->items[0].time_us, 5000);
+    CU_ASSERT_EQUAL(in->items[0].gc_us, 1000);
+    CU_ASSERT_EQUAL(in->items[0].line, 12);
+    v8a_insights_free(in);
+    v8a_profile_free(p);
+}
+
+/* main -> f -> f -> f (recursion), main -> g (a small call from a loop in
+ * main); samples f'', f'', f', main, g, main, g, main, g: 1 ms each. */
+static const char deep_profile[] =
+    "{\"nodes\":["
+    "{\"id\":1," SYN(
+        "(root)") ",\"children\":[2]},"
+                  "{\"id\":2," CF("main", "file:///a.js", 0,
+                                  0) ",\"children\":[3,6]},"
+                                     "{\"id\":3," CF(
+                                         "f", "file:///a.js", 4,
+                                         0) ",\"children\":[4]},"
+                                            "{\"id\":4," CF(
+                                                "f", "file:///a.js", 4,
+                                                0) ",\"children\":[5]},"
+                                                   "{\"id\":5," CF(
+                                                       "f", "file:///a.js", 4,
+                                                       0) "},"
+                                                          "{\"id\":6," CF(
+                                                              "g", "file:///a.js", 8,
+                                                              0) "}],"
+                                                                 "\"startTime\":0,\"endTime\":9000,"
+                                                                 "\"samples\":[5,5,4,2,6,2,6,2,6],"
+                                                                 "\"timeDeltas\":[0,1000,1000,1000,"
+                                                                 "1000,1000,1000,1000,1000]}";
+
+static void test_insights_deep_repeated(void)
+{
+    v8a_profile *p = from_text(deep_profile);
+    v8a_insights_options o;
+    v8a_insights_options_init(&o);
+    o.deep_depth = 3;
+    o.min_bursts = 3;
+    o.min_share_pct = 0;
+    v8a_insights *in = NULL;
+    CU_ASSERT_FATAL(v8a_insights_new(&in, p, &o) == 0);
+    CU_ASSERT_EQUAL(in->busy_us, 9000);
+    CU_ASSERT_FATAL(in->nitems == 2);
+    const v8a_insight *d = &in->items[0], *r = &in->items[1];
+    /* tie at 3 ms: deep before repeated */
+    CU_ASSERT_EQUAL(d->kind, V8A_INSIGHT_DEEP);
+    CU_ASSERT_EQUAL(d->score_us, 3000);
+    CU_ASSERT_EQUAL(d->count, 3);
+    CU_ASSERT_EQUAL(d->depth, 4);
+    CU_ASSERT_DOUBLE_EQUAL(d->mean_depth, 11.0 / 3.0, 1e-9);
+    CU_ASSERT_STRING_EQUAL(v8a_profile_string(p, p->frames[d->frame].name), "f");
+    CU_ASSERT_EQUAL(p->nodes[d->node].depth, 4);
+    CU_ASSERT_FATAL(d->nranges == 1);
+    CU_ASSERT_EQUAL(d->ranges[0].count, 3);
+    CU_ASSERT_EQUAL(d->ranges[0].duration_us, 3000);
+    CU_ASSERT_EQUAL(r->kind, V8A_INSIGHT_REPEATED);
+    CU_ASSERT_EQUAL(r->score_us, 3000);
+    CU_ASSERT_EQUAL(r->count, 3);
+    CU_ASSERT_STRING_EQUAL(v8a_profile_string(p, p->frames[r->frame].name), "g");
+    CU_ASSERT_FATAL(r->nranges == 3);
+    CU_ASSERT_EQUAL(r->ranges[0].start_us, 4000);
+    CU_ASSERT_EQUAL(r->ranges[1].start_us, 6000);
+    CU_ASSERT_EQUAL(r->ranges[2].start_us, 8000);
+    CU_ASSERT_EQUAL(r->ranges[2].duration_us, 1000); /* the last lasts the median */
+    v8a_insights_free(in);
+    /* four bursts needed: no repeated pattern; bursts of 0.5 ms at most: none */
+    o.min_bursts = 4;
+    CU_ASSERT_FATAL(v8a_insights_new(&in, p, &o) == 0);
+    CU_ASSERT_EQUAL(in->nitems, 1);
+    v8a_insights_free(in);
+    o.min_bursts = 3;
+    o.max_burst_us = 500;
+    CU_ASSERT_FATAL(v8a_insights_new(&in, p, &o) == 0);
+    CU_ASSERT_EQUAL(in->nitems, 1);
+    v8a_insights_free(in);
+    /* deeper threshold: no deep finding */
+    o.max_burst_us = 2000;
+    o.deep_depth = 5;
+    CU_ASSERT_FATAL(v8a_insights_new(&in, p, &o) == 0);
+    CU_ASSERT_FATAL(in->nitems == 1);
+    CU_ASSERT_EQUAL(in->items[0].kind, V8A_INSIGHT_REPEATED);
+    v8a_insights_free(in);
+    /* a heap profile is refused */
+    v8a_profile *h = NULL;
+    CU_ASSERT_FATAL(v8a_profile_read(fixture("hand/small.heapprofile"), NULL, &h) == 0);
+    in = (v8a_insights *)1;
+    CU_ASSERT_EQUAL(v8a_insights_new(&in, h, NULL), V8A_EUNSUPPORTED);
+    CU_ASSERT_PTR_NULL(in);
+    v8a_profile_free(h);
+    v8a_profile_free(p);
+}
+
+static void test_insights_alloc_faults(void)
+{
+    v8a_profile *p = from_text(plateau_profile), *q = from_text(deep_profile);
+    v8a_insights_options o;
+    v8a_insights_options_init(&o);
+    o.plateau_min_us = 3000;
+    o.stall_min_us = 1000;
+    o.deep_depth = 3;
+    o.min_bursts = 3;
+    o.min_share_pct = 0;
+    for (int what = 0; what < 2; what++) {
+        int ok = 0;
+        for (uint64_t n = 1; n < 400 && !ok; n++) {
+            v8a__alloc_fail_at(n, 0);
+            v8a_insights *in = NULL;
+            int rc = v8a_insights_new(&in, what ? q : p, &o);
+            v8a__alloc_fail_at(0, 0);
+            if (rc == 0) {
+                ok = 1;
+                v8a_insights_free(in);
+            } else {
+                CU_ASSERT_EQUAL(rc, V8A_ENOMEM);
+                CU_ASSERT_PTR_NULL(in);
+            }
+        }
+        CU_ASSERT(ok);
+    }
+    v8a_profile_free(p);
+    v8a_profile_free(q);
+}
+
 void suite_profile_stats(CU_pSuite s)
 {
     ADD(s, test_top_recursion_once);
@@ -464,4 +732,7 @@ void suite_profile_stats(CU_pSuite s)
     ADD(s, test_diff_gates);
     ADD(s, test_heap_refused);
     ADD(s, test_alloc_faults);
+    ADD(s, test_insights_plateau_gc_deopt);
+    ADD(s, test_insights_deep_repeated);
+    ADD(s, test_insights_alloc_faults);
 }

@@ -11,6 +11,7 @@ int cmd_top(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_blocking(int argc, char **argv);
 int cmd_fold(int argc, char **argv);
+int cmd_insights(int argc, char **argv);
 
 #include <cli.h>
 

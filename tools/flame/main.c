@@ -16,6 +16,7 @@ static const cli_command commands[] = {
     {"diff", cmd_diff, "per-function regressions and improvements between two profiles; CI gates"},
     {"blocking", cmd_blocking, "stretches where the event loop was blocked, longest first"},
     {"fold", cmd_fold, "a profile as folded stacks (flamegraph.pl, inferno, speedscope)"},
+    {"insights", cmd_insights, "what stands out in a CPU profile, with evidence and suggestions"},
     {NULL, NULL, NULL},
 };
 

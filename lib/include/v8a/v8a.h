@@ -15,6 +15,7 @@
 #include <v8a/heap.h>
 #include <v8a/paths.h>
 #include <v8a/profile.h>
+#include <v8a/profile_insights.h>
 #include <v8a/profile_stats.h>
 #include <v8a/regex.h>
 #include <v8a/store.h>
