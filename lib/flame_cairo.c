@@ -199,6 +199,28 @@ int v8a__flame_render_cairo(const v8a_flame_layout *l, v8a_flame_format fmt, v8a
     }
     v8a__free(tmp); /* the last strip label */
     tmp = NULL;
+    /* chart marks, over the frames */
+    for (size_t i = 0; i < o->nmarks; i++) {
+        double mx, my, mw, mh;
+        if (!v8a__flame_mark_box(l, &g, i, &mx, &my, &mw, &mh)) continue;
+        cairo_set_source_rgba(cr, 0.82, 0, 0, 0.12);
+        cairo_rectangle(cr, mx, my, mw, mh);
+        cairo_fill_preserve(cr);
+        cairo_set_source_rgba(cr, 0.82, 0, 0, 0.6);
+        cairo_set_line_width(cr, 1);
+        cairo_stroke(cr);
+        v8a__free(tmp);
+        if (!(tmp = v8a__flame_clean(o->marks[i].label ? o->marks[i].label : ""))) goto nomem;
+        cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+        set_rgb(cr, 0xa00000);
+        if (advance(cr, tmp) + 6 <= mw) {
+            cairo_move_to(cr, mx + 3, my + rh - 4);
+            cairo_show_text(cr, tmp);
+        }
+        cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+    }
+    v8a__free(tmp);
+    tmp = NULL;
     if (g.cut) {
         char msg[160];
         double y = v8a__flame_row_y(&g, g.cut);

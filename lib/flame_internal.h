@@ -57,6 +57,12 @@ const v8a__flame_colors *v8a__flame_theme(v8a_flame_theme theme);
  * (UINT32_MAX for no limit). */
 void v8a__flame_geometry(const v8a_flame_layout *l, uint32_t max_height, v8a__flame_geom *g);
 
+/* The box of mark i of a chart (o.marks): 1 with x, y, w, h set, or 0 when
+ * marks are not drawn (not a chart, samples filtered or idle hidden, so the
+ * axis is not the profile's time) or the mark is off the axis. */
+int v8a__flame_mark_box(const v8a_flame_layout *l, const v8a__flame_geom *g, size_t i, double *x,
+                        double *y, double *w, double *h);
+
 /* y of the top of row `depth` (depth < g->cut or g->cut == 0). */
 double v8a__flame_row_y(const v8a__flame_geom *g, uint32_t depth);
 

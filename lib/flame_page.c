@@ -297,6 +297,27 @@ double v8a__flame_row_y(const v8a__flame_geom *g, uint32_t depth)
     return g->top + (double)depth * g->row_h;
 }
 
+int v8a__flame_mark_box(const v8a_flame_layout *l, const v8a__flame_geom *g, size_t i, double *x,
+                        double *y, double *w, double *h)
+{
+    const v8a_flame_options *o = &l->opt;
+    if (o->mode != V8A_FLAME_CHART || i >= o->nmarks || !o->marks || l->total != l->unfiltered ||
+        strcmp(l->unit, "us") != 0 || !l->depth)
+        return 0;
+    const v8a_flame_mark *m = &o->marks[i];
+    int64_t a = m->start_us < 0 ? 0 : m->start_us, b = m->start_us + m->duration_us;
+    if (b > l->total) b = l->total;
+    if (b <= a) return 0;
+    uint32_t rows = g->cut ? g->cut : l->depth;
+    double y0 = v8a__flame_row_y(g, 0), y1 = v8a__flame_row_y(g, rows - 1);
+    *x = V8A_FLAME_XPAD + (double)a * g->scale;
+    *w = (double)(b - a) * g->scale;
+    if (*w < 1) *w = 1;
+    *y = y0 < y1 ? y0 : y1;
+    *h = (y0 < y1 ? y1 - y0 : y0 - y1) + g->row_h;
+    return 1;
+}
+
 /* ---- dispatch ---- */
 
 int v8a_flame_render(const v8a_flame_layout *l, v8a_flame_format fmt, v8a_write_cb write,

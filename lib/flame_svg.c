@@ -382,6 +382,22 @@ int v8a__flame_render_svg(const v8a_flame_layout *l, v8a_write_cb write, void *p
         if (s->failed) break;
     }
     puts_(s, "</g>\n");
+    /* chart marks, over the frames, letting the pointer through */
+    for (size_t i = 0; i < o->nmarks; i++) {
+        double mx, my, mw, mh;
+        if (!v8a__flame_mark_box(l, &g, i, &mx, &my, &mw, &mh)) continue;
+        putf(s,
+             "<g class=\"mk\" style=\"pointer-events:none\"><rect x=\"%.2f\" y=\"%.2f\" "
+             "width=\"%.2f\" height=\"%.2f\" fill=\"#d00000\" fill-opacity=\"0.12\" "
+             "stroke=\"#d00000\" stroke-opacity=\"0.6\"/><text x=\"%.2f\" y=\"%.2f\" "
+             "style=\"fill:#a00000;font-weight:bold\">",
+             mx, my, mw, mh, mx + 3, my + g.row_h - 4);
+        /* the label where it fits (about 0.6 em a character) */
+        const char *lab = o->marks[i].label ? o->marks[i].label : "";
+        if ((double)v8a__utf8_count(lab) * g.font * 0.6 + 6 > mw) lab = "";
+        if ((rc = put_text(s, lab)) < 0) goto done;
+        puts_(s, "</text></g>\n");
+    }
     if (interactive)
         putf(s,
              "<text id=\"details\" x=\"%g\" y=\"%g\"> </text>\n"

@@ -188,4 +188,11 @@ run alloc-untracked 2 "$FL" render --allocations "$FX/app-before.heapsnapshot.gz
 run alloc-profile 2 "$FL" render --allocations "$P" -o "$T/no.svg" &&
     has alloc-profile "$T/err" "applies to heap snapshots"
 
+# ---- chart annotations from flame insights ----
+run annotate 0 "$FL" render --mode chart --annotate "$FX/blocking.cpuprofile.gz" -o "$T/ann.svg" &&
+    has annotate "$T/ann.svg" 'class="mk"' && has annotate-label "$T/ann.svg" "plateau: parsePayload"
+run annotate-png 0 "$FL" render --mode chart --annotate "$FX/blocking.cpuprofile.gz" -o "$T/ann.png"
+run annotate-graph 2 "$FL" render --annotate "$FX/blocking.cpuprofile.gz" -o "$T/no.svg" &&
+    has annotate-graph "$T/err" "use it with --mode chart"
+
 finish

@@ -40,6 +40,7 @@ enum {
     OPT_FONT_SIZE,
     OPT_THREAD,
     OPT_ALLOCATIONS,
+    OPT_ANNOTATE,
     OPT_INCLUDE,
     OPT_HIDE,
     OPT_RECURSION,
@@ -77,6 +78,8 @@ static const cli_option options[] = {
     {"row-height", OPT_ROW_HEIGHT, "PX", "height of a row (default 16)"},
     {"font-size", OPT_FONT_SIZE, "PX", "label size (default 12)"},
     {"thread", OPT_THREAD, "T", "Chrome traces: PID:TID or thread name (default: the busiest)"},
+    {"annotate", OPT_ANNOTATE, NULL,
+     "chart mode: mark what flame insights finds (plateaus, stalls, GC...) on the timeline"},
     {"allocations", OPT_ALLOCATIONS, NULL,
      "heap snapshots: allocation stacks by live bytes (needs allocation tracking)"},
     {"help", OPT_HELP, NULL, "show this help"},
@@ -130,6 +133,48 @@ static int parse_min_width(const char *s, v8a_flame_options *o)
     return 0;
 }
 
+#define MAX_MARKS      64
+#define MARKS_PER_FIND 20
+
+/* flame insights' plateaus and stalls as marks on the chart: each one's time
+ * ranges, labelled with its kind, function and time. The labels live in the
+ * same allocation, after the marks. CLI_TROUBLE after printing the error. */
+static int annotations(const v8a_profile *p, v8a_flame_mark **out, size_t *n)
+{
+    v8a_insights *in = NULL;
+    if (v8a_insights_new(&in, p, NULL) < 0) return cli_fail();
+    size_t k = 0;
+    char(*labels)[96] = NULL;
+    v8a_flame_mark *m = malloc(MAX_MARKS * (sizeof *m + sizeof *labels));
+    if (!m) {
+        v8a_insights_free(in);
+        return cli_error("out of memory");
+    }
+    labels = (char(*)[96])(m + MAX_MARKS);
+    for (size_t f = 0; f < in->nitems && k < MAX_MARKS; f++) {
+        const v8a_insight *it = &in->items[f];
+        /* what blocked the loop; GC and bursts are too many to mark */
+        if (it->kind != V8A_INSIGHT_PLATEAU && it->kind != V8A_INSIGHT_STALL) continue;
+        for (size_t r = 0; r < it->nranges && r < MARKS_PER_FIND && k < MAX_MARKS; r++) {
+            char t[32];
+            cli_human_time(t, sizeof t, it->ranges[r].duration_us);
+            const char *fn = it->frame != V8A_PROFILE_NONE && it->frame < p->nframes
+                                 ? v8a_profile_string(p, p->frames[it->frame].name)
+                                 : "";
+            snprintf(labels[k], sizeof labels[k], "%s%s%.60s %s", v8a_insight_kind_name(it->kind),
+                     *fn ? ": " : "", fn, t);
+            m[k].start_us = it->ranges[r].start_us;
+            m[k].duration_us = it->ranges[r].duration_us;
+            m[k].label = labels[k];
+            k++;
+        }
+    }
+    v8a_insights_free(in);
+    *out = m;
+    *n = k;
+    return 0;
+}
+
 /* A heap snapshot (raw or database) as a heap profile: its dominator tree,
  * or its allocation stacks. CLI_TROUBLE after printing the error. */
 static int heap_profile(const char *path, int allocations, v8a_profile **out)
@@ -159,7 +204,7 @@ int cmd_render(int argc, char **argv)
     v8a_flame_options o;
     v8a_flame_options_init(&o);
     const char *out_path = NULL, *thread = NULL, *arg;
-    int fmt = -1, c, k, mode_given = 0, allocations = 0;
+    int fmt = -1, c, k, mode_given = 0, allocations = 0, annotate = 0;
     while ((c = cli_next_option(argc, argv, options, &arg)) != -1) {
         switch (c) {
         case OPT_HELP: cli_print_help(stdout, usage, description, options); return CLI_OK;
@@ -226,6 +271,7 @@ int cmd_render(int argc, char **argv)
         case OPT_STATIC: o.static_svg = 1; break;
         case OPT_THREAD: thread = arg; break;
         case OPT_ALLOCATIONS: allocations = 1; break;
+        case OPT_ANNOTATE: annotate = 1; break;
         default: return CLI_TROUBLE;
         }
     }
@@ -240,6 +286,8 @@ int cmd_render(int argc, char **argv)
 
     v8a_profile *p = NULL;
     v8a_flame_layout *l = NULL;
+    v8a_flame_mark *marks = NULL;
+    size_t nmarks = 0;
     cli_out out;
     int rc = CLI_OK;
     int kind = v8a_input_kind(argv[i]);
@@ -254,8 +302,16 @@ int cmd_render(int argc, char **argv)
         if (heap_profile(argv[i], allocations, &p)) return CLI_TROUBLE;
     } else {
         if (allocations) return cli_usage_error("--allocations applies to heap snapshots");
+        if (annotate && o.mode != V8A_FLAME_CHART)
+            return cli_usage_error("--annotate marks time: use it with --mode chart");
         if (fl_open(argv[i], thread, &p)) return CLI_TROUBLE;
     }
+    if (annotate && p->kind == V8A_PROFILE_CPU && annotations(p, &marks, &nmarks)) {
+        rc = CLI_TROUBLE;
+        goto done;
+    }
+    o.marks = marks;
+    o.nmarks = nmarks;
     o.progress = cli_progress;
     rc = v8a_flame_layout_new(&l, p, &o);
     cli_progress_done();
@@ -276,6 +332,7 @@ int cmd_render(int argc, char **argv)
 done:
     v8a_flame_layout_free(l);
     v8a_profile_free(p);
+    free(marks);
     v8a_flame_global_cleanup(); /* the process ends here: let leak checkers see clean books */
     return rc;
 }

@@ -120,13 +120,25 @@ typedef struct v8a_flame_options {
     v8a_progress_cb progress;
     void *progress_payload;
     /* Newer fields. */
-    const char *include;           /* PCRE2: keep only samples whose stack has a frame
-                                      whose name or url matches; NULL for all */
-    const char *hide;              /* PCRE2: remove matching frames, crediting callers */
-    v8a_flame_recursion recursion; /* collapse recursion (default: keep) */
-    v8a_flame_theme theme;         /* page colours (default light) */
-    int diff_normalize;            /* diff layouts: scale BASE to NEW's total */
+    const char *include;                /* PCRE2: keep only samples whose stack has a frame
+                                           whose name or url matches; NULL for all */
+    const char *hide;                   /* PCRE2: remove matching frames, crediting callers */
+    v8a_flame_recursion recursion;      /* collapse recursion (default: keep) */
+    v8a_flame_theme theme;              /* page colours (default light) */
+    int diff_normalize;                 /* diff layouts: scale BASE to NEW's total */
+    const struct v8a_flame_mark *marks; /* chart mode: stretches of time to mark */
+    size_t nmarks;                      /* (borrowed: must outlive the layout) */
 } v8a_flame_options;
+
+/* A stretch of time marked on a flame chart (flame render --annotate): a
+ * translucent band behind the frames from start to start + duration, in
+ * the profile's sample time (microseconds from the first sample), with a
+ * label above it and as its tooltip. Ignored outside chart mode, and drawn
+ * only while idle is shown (otherwise the time axis is compressed). */
+typedef struct v8a_flame_mark {
+    int64_t start_us, duration_us;
+    const char *label;
+} v8a_flame_mark;
 
 void v8a_flame_options_init(v8a_flame_options *o);
 
