@@ -306,3 +306,22 @@ int cli_parse_count(const char *opt, const char *arg, long *out)
     *out = v;
     return 0;
 }
+
+char *cli_default_db(const char *in, const char *const *suffixes)
+{
+    const char *base = strrchr(in, '/');
+    base = base ? base + 1 : in;
+    if (strcmp(in, "-") == 0) base = "stdin";
+    size_t n = strlen(base);
+    char *out = malloc(n + 8);
+    if (!out) return NULL;
+    memcpy(out, base, n + 1);
+    size_t k = strlen(out);
+    if (k > 3 && strcmp(out + k - 3, ".gz") == 0) out[k -= 3] = '\0';
+    for (; *suffixes; suffixes++) {
+        size_t s = strlen(*suffixes);
+        if (k > s && strcmp(out + k - s, *suffixes) == 0) out[k -= s] = '\0';
+    }
+    strcat(out, ".v8adb");
+    return out;
+}

@@ -93,4 +93,9 @@ int cli_operands(int argc, char **argv, int min, int max, const char *missing);
  * otherwise. */
 int cli_parse_count(const char *opt, const char *arg, long *out);
 
+/* The database name an import writes by default: the input's base name
+ * without ".gz" and the given suffixes (NULL-terminated), plus ".v8adb";
+ * "stdin.v8adb" for "-". The caller frees it; NULL when out of memory. */
+char *cli_default_db(const char *input, const char *const *suffixes);
+
 #endif

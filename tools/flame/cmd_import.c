@@ -18,31 +18,18 @@ static const cli_option options[] = {
 };
 
 static const char usage[] = "Usage: flame import [OPTIONS] PROFILE\n";
+static char *default_db(const char *in)
+{
+    static const char *const suffixes[] = {".cpuprofile", ".heapprofile", ".json", NULL};
+    return cli_default_db(in, suffixes);
+}
+
 static const char description[] =
     "Reads PROFILE (.cpuprofile, legacy profile, Chrome trace or .heapprofile,\n"
     "gzipped or not, or - for standard input), checks it, applies the time model\n"
     "and writes a SQLite database that every flame command accepts in place of\n"
     "the profile. The database is written to a temporary file and renamed: a\n"
     "failed import leaves nothing behind. Its schema is in docs/schema.md.\n";
-
-/* "dir/CPU.1.cpuprofile.gz" -> "CPU.1.v8adb" */
-static char *default_output(const char *in)
-{
-    const char *base = strrchr(in, '/');
-    base = base ? base + 1 : in;
-    if (strcmp(in, "-") == 0) base = "stdin";
-    size_t n = strlen(base);
-    char *out = malloc(n + 8);
-    if (!out) return NULL;
-    memcpy(out, base, n + 1);
-    const char *suffixes[] = {".gz", ".cpuprofile", ".heapprofile", ".json"};
-    for (int i = 0; i < 4; i++) {
-        size_t k = strlen(out), s = strlen(suffixes[i]);
-        if (k > s && strcmp(out + k - s, suffixes[i]) == 0) out[k - s] = '\0';
-    }
-    strcat(out, ".v8adb");
-    return out;
-}
 
 int cmd_import(int argc, char **argv)
 {
@@ -62,7 +49,7 @@ int cmd_import(int argc, char **argv)
     const char *in = argv[i];
     char *def = NULL;
     if (!output) {
-        if (!(def = default_output(in))) return cli_error("out of memory");
+        if (!(def = default_db(in))) return cli_error("out of memory");
         output = def;
     }
     v8a_profile *p = NULL;

@@ -19,31 +19,18 @@ static const cli_option options[] = {
 };
 
 static const char usage[] = "Usage: heapsnap import [OPTIONS] SNAPSHOT\n";
+static char *default_db(const char *in)
+{
+    static const char *const suffixes[] = {".heapsnapshot", ".json", NULL};
+    return cli_default_db(in, suffixes);
+}
+
 static const char description[] =
     "Reads SNAPSHOT (a .heapsnapshot file, gzipped or not, or - for standard input),\n"
     "checks it, and writes a SQLite database that every heapsnap and heapdiff\n"
     "command accepts in place of the snapshot. The database is written to a\n"
     "temporary file and renamed: a failed import leaves nothing behind.\n"
     "Its schema is described in docs/schema.md.\n";
-
-/* "dir/app.heapsnapshot.gz" -> "app.v8adb" */
-static char *default_output(const char *in)
-{
-    const char *base = strrchr(in, '/');
-    base = base ? base + 1 : in;
-    if (strcmp(in, "-") == 0) base = "stdin";
-    size_t n = strlen(base);
-    char *out = malloc(n + 8);
-    if (!out) return NULL;
-    memcpy(out, base, n + 1);
-    const char *suffixes[] = {".gz", ".heapsnapshot", ".json"};
-    for (int i = 0; i < 3; i++) {
-        size_t k = strlen(out), s = strlen(suffixes[i]);
-        if (k > s && strcmp(out + k - s, suffixes[i]) == 0) out[k - s] = '\0';
-    }
-    strcat(out, ".v8adb");
-    return out;
-}
 
 static double now_s(void)
 {
@@ -75,7 +62,7 @@ int cmd_import(int argc, char **argv)
     const char *in = argv[i];
     char *def = NULL;
     if (!output) {
-        if (!(def = default_output(in))) return cli_error("out of memory");
+        if (!(def = default_db(in))) return cli_error("out of memory");
         output = def;
     }
     o.progress = cli_progress;
