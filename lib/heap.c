@@ -407,7 +407,8 @@ static int read_heap(v8a_heap **out, const char *name, v8a__input *in, const uns
     if (in && in->kind == V8A__IN_MAP) {
         whole = in->map;
         whole_len = in->map_len;
-    } else if (!in && !opts.no_mmap && !(opts_in && opts_in->chunk_size)) {
+    } else if (!in && !opts.no_mmap) {
+        /* a buffer is read like a mapped file; no_mmap asks for chunks */
         whole = mem;
         whole_len = mem_len;
     }
@@ -423,8 +424,10 @@ static int read_heap(v8a_heap **out, const char *name, v8a__input *in, const uns
         for (int i = 0; i < 3; i++) atomic_store(&d.done[i], 0);
         if (in) v8a__input_release(in, 0, in->map_len);
     }
+    /* the size, when known, bounds what the header's counts may claim */
     rc = v8a__heap_reader_new(&r, h, name, &opts,
                               whole                                    ? whole_len
+                              : !in                                    ? mem_len
                               : (in && in->regular && !in->compressed) ? in->file_size
                                                                        : 0);
     if (rc < 0) goto done;

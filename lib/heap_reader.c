@@ -109,8 +109,9 @@ enum { FR_FID = 1, FR_NAME, FR_SNAME, FR_SID, FR_LINE, FR_COL };
 enum { TR_ID = 1, TR_FI, TR_COUNT, TR_SIZE, TR_CHILDREN };
 enum { SR_TS = 1, SR_LAST };
 
-#define STACK_MAX  16
-#define TICK_EVERY (1u << 20) /* values between progress ticks */
+#define STACK_MAX       16
+#define TICK_EVERY      (1u << 20) /* values between progress ticks */
+#define STREAM_PREALLOC (1u << 16) /* nodes preallocated for a stream of unknown size */
 
 /* A list of enum names found in node_types/edge_types, with its position. */
 typedef struct {
@@ -511,15 +512,17 @@ static int begin_section(v8a__heap_reader *r, int key)
             h->node_detachedness = v8a__malloc(1);
             if (!h->node_detachedness) return fail_nomem(r, "nodes");
         }
+        /* a stream of unknown size (pipe, gzip) may lie about its counts:
+         * start small and double as nodes arrive */
         size_t want = h->header.node_count;
-        if (!r->size_hint && want > (1u << 20)) want = 1u << 20;
+        if (!r->size_hint && want > STREAM_PREALLOC) want = STREAM_PREALLOC;
         return grow_nodes(r, want ? want : 1);
     }
     case K_EDGES: {
         memcpy(r->role, r->erole, sizeof r->role);
         r->k = r->ek;
         size_t want = h->header.edge_count;
-        if (!r->size_hint && want > (1u << 22)) want = 1u << 22;
+        if (!r->size_hint && want > 4 * STREAM_PREALLOC) want = 4 * STREAM_PREALLOC;
         return grow_edges(r, want ? want : 1);
     }
     case K_LOCATIONS: {
