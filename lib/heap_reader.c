@@ -455,12 +455,12 @@ static int finish_header(v8a__heap_reader *r)
         if (h->header.node_count > most_nodes)
             return fail_at(r, V8A_EFORMAT, r->at_node_count,
                            "snapshot.node_count %" PRIu64 " is more than a file of %" PRIu64
-                           " bytes can hold",
+                           " bytes can hold (file truncated?)",
                            h->header.node_count, r->size_hint);
         if (h->header.edge_count > most_edges)
             return fail_at(r, V8A_EFORMAT, r->at_edge_count,
                            "snapshot.edge_count %" PRIu64 " is more than a file of %" PRIu64
-                           " bytes can hold",
+                           " bytes can hold (file truncated?)",
                            h->header.edge_count, r->size_hint);
     }
     r->have_header = 1;

@@ -24,6 +24,7 @@ static const suite_def suites[] = {
     {"alloc_faults", suite_alloc_faults},
     {"regex", suite_regex},
     {"analysis", suite_analysis},
+    {"hostile", suite_hostile},
 };
 
 int main(int argc, char **argv)

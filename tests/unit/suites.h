@@ -14,6 +14,7 @@ void suite_store(CU_pSuite s);
 void suite_alloc_faults(CU_pSuite s);
 void suite_regex(CU_pSuite s);
 void suite_analysis(CU_pSuite s);
+void suite_hostile(CU_pSuite s);
 
 /* Adds a test by function name. */
 #define ADD(s, f) CU_add_test((s), #f, (f))
