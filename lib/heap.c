@@ -177,7 +177,8 @@ static int feed_stream(v8a__heap_reader *r, const v8a_read_options *opts, read_f
             break;
         }
         if (have + chunk > cap && v8a__grow((void **)&buf, &cap, have + chunk, 1) < 0) {
-            rc = v8a__error_nomem("input buffer");
+            rc = v8a__error_set(V8A_ENOMEM, "%s: byte %" PRIu64 ": out of memory (input buffer)",
+                                name, offset);
             break;
         }
         size_t got = 0;

@@ -13,9 +13,13 @@
  */
 #include "suites.h"
 
+#include "alloc.h"
+
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *const hand[] = {"hand/six-fields.heapsnapshot", "hand/seven-fields.heapsnapshot",
                                    "hand/strings-unicode.heapsnapshot",
@@ -247,10 +251,110 @@ static void test_deep_nesting(void)
     free(s);
 }
 
+/* A database of six-fields at path, then `sql` run on it (may be NULL). */
+static void make_db(const char *path, const char *sql)
+{
+    unlink(path);
+    CU_ASSERT_EQUAL_FATAL(v8a_store_import(fixture("hand/six-fields.heapsnapshot"), path, NULL), 0);
+    if (!sql) return;
+    sqlite3 *db = NULL;
+    CU_ASSERT_EQUAL_FATAL(sqlite3_open(path, &db), SQLITE_OK);
+    CU_ASSERT_EQUAL(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+}
+
+/* Opens path and loads heap and analysis; returns the first error. */
+static int load_db(const char *path)
+{
+    v8a_store *s = NULL;
+    v8a_heap *h = NULL;
+    v8a_analysis *a = NULL;
+    int rc = v8a_store_open(&s, path);
+    if (rc == 0) rc = v8a_store_load_heap(s, &h);
+    if (rc == 0) rc = v8a_store_load_analysis(s, h, &a);
+    v8a_analysis_free(a);
+    v8a_heap_free(h);
+    v8a_store_close(s);
+    return rc;
+}
+
+/* A meta table that claims billions of rows is found out before anything
+ * is allocated for them (the allocation would fail or take gigabytes). */
+static void test_db_lying_counts(void)
+{
+    static const char *const keys[] = {"node_count",     "edge_count",           "string_count",
+                                       "location_count", "trace_function_count", "trace_node_count",
+                                       "sample_count"};
+    char path[512], sql[256];
+    snprintf(path, sizeof path, "%s/lying.v8adb", test_tmpdir());
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        snprintf(sql, sizeof sql, "UPDATE meta SET value = '4000000000' WHERE key = '%s'", keys[i]);
+        make_db(path, sql);
+        v8a__alloc_fail_at(0, 0);
+        int rc = load_db(path);
+        CU_ASSERT_EQUAL(rc, V8A_EFORMAT);
+        if (rc != V8A_EFORMAT) fprintf(stderr, "\n%s: %d\n", keys[i], rc);
+        CU_ASSERT_PTR_NOT_NULL(strstr(v8a_error_last()->message, "corrupt database"));
+    }
+    /* an array with a part missing, a string row missing */
+    make_db(path, "DELETE FROM arrays WHERE name = 'edge_to'");
+    CU_ASSERT_EQUAL(load_db(path), V8A_EFORMAT);
+    make_db(path, "DELETE FROM strings WHERE sid = 3");
+    CU_ASSERT_EQUAL(load_db(path), V8A_EFORMAT);
+    make_db(path, "UPDATE arrays SET data = zeroblob(length(data) * 2) WHERE name = 'dominator'");
+    CU_ASSERT_EQUAL(load_db(path), V8A_EFORMAT);
+    /* dominators pointing past the nodes */
+    make_db(path,
+            "UPDATE arrays SET data = x'ffffffff' || substr(data, 5) WHERE name = 'dominator'");
+    CU_ASSERT_EQUAL(load_db(path), V8A_EFORMAT);
+    /* a newer schema; a foreign SQLite file */
+    make_db(path, "PRAGMA user_version = 3");
+    CU_ASSERT_EQUAL(load_db(path), V8A_EUNSUPPORTED);
+    CU_ASSERT_PTR_NOT_NULL(strstr(v8a_error_last()->message, "newer"));
+    make_db(path, "PRAGMA application_id = 7");
+    CU_ASSERT_EQUAL(load_db(path), V8A_EFORMAT);
+}
+
+/* A database cut short, or with pages overwritten: an error, never a crash. */
+static void test_db_truncated_corrupt(void)
+{
+    char path[512], cut[512];
+    snprintf(path, sizeof path, "%s/whole.v8adb", test_tmpdir());
+    snprintf(cut, sizeof cut, "%s/cut.v8adb", test_tmpdir());
+    make_db(path, NULL);
+    size_t len;
+    unsigned char *buf = slurp(path, &len);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+    size_t cuts[] = {16, 100, 4096, len / 4, len / 2, len - 1};
+    for (size_t i = 0; i < sizeof cuts / sizeof *cuts; i++) {
+        FILE *f = fopen(cut, "wb");
+        fwrite(buf, 1, cuts[i], f);
+        fclose(f);
+        int rc = load_db(cut);
+        CU_ASSERT(rc == V8A_EFORMAT || rc == V8A_EIO);
+        if (rc != V8A_EFORMAT && rc != V8A_EIO) fprintf(stderr, "\ncut at %zu: %d\n", cuts[i], rc);
+    }
+    /* 64 bytes of 0xA5 written over every 4 KiB of the file in turn */
+    for (size_t at = 100; at + 64 < len; at += 4096) {
+        unsigned char keep[64];
+        memcpy(keep, buf + at, 64);
+        memset(buf + at, 0xa5, 64);
+        FILE *f = fopen(cut, "wb");
+        fwrite(buf, 1, len, f);
+        fclose(f);
+        int rc = load_db(cut);
+        CU_ASSERT(rc == 0 || rc == V8A_EFORMAT || rc == V8A_EIO || rc == V8A_EUNSUPPORTED);
+        memcpy(buf + at, keep, 64);
+    }
+    free(buf);
+}
+
 void suite_hostile(CU_pSuite s)
 {
     ADD(s, test_truncate_every_byte);
     ADD(s, test_truncate_real);
     ADD(s, test_flip_every_byte);
     ADD(s, test_deep_nesting);
+    ADD(s, test_db_lying_counts);
+    ADD(s, test_db_truncated_corrupt);
 }
