@@ -1490,11 +1490,14 @@ static int yajl_failure(v8a__heap_reader *r, yajl_status st)
     }
     (void)st;
     /* at the end of input yajl has been fed a one-byte pad: the fault is at
-     * the end of what we fed */
+     * the end of what we fed, and whatever yajl says about the pad (a \u
+     * escape with too few digits, a literal cut short), the input ended
+     * inside a token */
     uint64_t off = r->feed ? pos_now(r) : r->feed_base;
+    int at_end = r->feed == NULL;
     r->failed = 1;
     const char *where = r->section != K_NONE ? section_name(r->section) : NULL;
-    if (strstr(text, "premature EOF"))
+    if (at_end || strstr(text, "premature EOF"))
         return fail_at(r, V8A_EFORMAT, off, "unexpected end of input%s%s%s (file truncated?)",
                        where ? " in \"" : "", where ? where : "", where ? "\"" : ""),
                V8A_EFORMAT;
