@@ -582,10 +582,13 @@ static int load_classes(v8a_store *s, v8a_analysis *a)
     if (rc != SQLITE_OK) return v8a__sqlite_error(s->db, rc, s->path, "read classes");
     size_t cap = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (sqlite3_column_int64(st, 0) != a->class_count ||
-            v8a__grow((void **)&a->classes, &cap, (size_t)a->class_count + 1, sizeof *a->classes) <
-                0) {
+        if (sqlite3_column_int64(st, 0) != a->class_count) {
             rc = SQLITE_CORRUPT;
+            break;
+        }
+        if (v8a__grow((void **)&a->classes, &cap, (size_t)a->class_count + 1, sizeof *a->classes) <
+            0) {
+            rc = SQLITE_NOMEM;
             break;
         }
         v8a_class_info *c = &a->classes[a->class_count];

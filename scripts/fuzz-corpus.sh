@@ -29,6 +29,15 @@ printf '"trace_function_infos":[1,1,2,1,0,0],"trace_tree":[1,0,1,8,[2,0,1,8,[]]]
 printf '"samples":[100,3],"locations":[7,1,2,3],' >>"$h/gen-small.heapsnapshot"
 printf '"strings":["","a\\u00e9\\uD83D\\uDE00","global","\\ud800x"]}\n' >>"$h/gen-small.heapsnapshot"
 
+# ---- fuzz_heap_faults: two bytes choosing the failing allocation, then a snapshot ----
+f=$out/fuzz_heap_faults
+mkdir -p "$f"
+for src in "$h"/hand-*.heapsnapshot "$h/gen-small.heapsnapshot"; do
+    for n in '\x00\x03' '\x00\x1f' '\x00\x60' '\x01\x00'; do
+        { printf "$n"; cat "$src"; } >"$f/$(basename "$src" .heapsnapshot)-$(printf "$n" | od -An -tx1 | tr -d ' ')"
+    done
+done
+
 # ---- fuzz_store_load ----
 s=$out/fuzz_store_load
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/v8a-seeds-XXXXXX")

@@ -46,6 +46,7 @@ mkdir -p "$build/artifacts"
 opts_for() {
     case $1 in
     fuzz_heap_reader) echo "-max_len=4096 -dict=tests/fuzz/heap.dict" ;;
+    fuzz_heap_faults) echo "-max_len=4096 -dict=tests/fuzz/heap.dict" ;;
     fuzz_store_load) echo "-max_len=32768" ;;
     *) echo "-max_len=4096" ;;
     esac

@@ -172,7 +172,7 @@ static void test_truncate_real(void)
  * that depends on chunking, and accepted graphs analyse. */
 static void test_flip_every_byte(void)
 {
-    static const unsigned char repl[] = {'9', '"', ',', ']', '[', '{', '-', '\\', 0x00, 0x80};
+    static const unsigned char repl[] = {'9', '"', ']', '{', '-', 0x00, 0x80};
     for (size_t f = 0; f < NHAND; f++) {
         size_t len;
         unsigned char *buf = slurp(fixture(hand[f]), &len);
