@@ -8,7 +8,9 @@
 # Environment: FUZZ_TARGETS="fuzz_heap_reader ..." to run only some;
 #              FUZZ_BUILD (default build-fuzz).
 # New inputs that reach new code are kept in FUZZ_BUILD/corpus/<target>
-# between runs; a crashing input is written to FUZZ_BUILD/artifacts/.
+# between runs; a crashing input is written to FUZZ_BUILD/artifacts/. Inputs
+# that once found a bug live in tests/fuzz/regressions/<target>/ and are run
+# once each before the fuzzing.
 # Reproduce one with: FUZZ_BUILD/tests/fuzz/<target> FILE
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -56,6 +58,14 @@ status=0
 for t in $targets; do
     corpus=$build/corpus/$t
     mkdir -p "$corpus" "$seeds/$t"
+    # inputs that once found a bug run first, once each
+    if [ -d "tests/fuzz/regressions/$t" ]; then
+        if ! "$build/tests/fuzz/$t" tests/fuzz/regressions/"$t"/* >"$build/$t.regressions.log" 2>&1; then
+            echo "fuzz.sh: $t fails on a regression input (tests/fuzz/regressions/$t):" >&2
+            grep -E "ERROR|SUMMARY|Running:" "$build/$t.regressions.log" | head -10 >&2
+            status=1
+        fi
+    fi
     echo "== fuzz $t for ${per}s"
     # shellcheck disable=SC2046
     if ! ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=0 \

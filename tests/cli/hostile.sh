@@ -187,6 +187,16 @@ mkfifo fifo
 (head -c 700 "$six" >fifo) &
 refused fifo-early-eof "^heapsnap import: fifo: byte [0-9]*: .*truncated" "$HS" import -q fifo -o "$T/out/x.v8adb"
 wait
+# a mapped file truncated by another process during the read (SIGBUS under
+# the mapping): whenever the cut lands, exit 0 or 2, never a signal; the
+# deterministic version is unit.hostile's test_file_shrinks
+for delay in 0.01 0.03 0.06; do
+    cp app.heapsnapshot shrink.heapsnapshot
+    (sleep "$delay" && truncate -s 100000 shrink.heapsnapshot) &
+    zero_or_two "shrink-$delay" "$HS" import -q shrink.heapsnapshot -o "$T/out/x.v8adb"
+    wait
+done
+rm -f shrink.heapsnapshot
 # read-only directories need a user the permissions apply to (root ignores them)
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
     AS=(setpriv --reuid=65534 --regid=65534 --clear-groups)

@@ -349,6 +349,67 @@ static void test_db_truncated_corrupt(void)
     free(buf);
 }
 
+typedef struct {
+    const char *path;
+    off_t to;
+    int calls, cut;
+} shrinker;
+
+/* Progress callback that truncates the file being read at its first call
+ * before the end: another process cutting a snapshot under the reader. */
+static int shrink_cb(void *payload, const char *stage, uint64_t done, uint64_t total)
+{
+    shrinker *k = payload;
+    (void)stage;
+    k->calls++;
+    if (!k->cut && done < total) {
+        CU_ASSERT_EQUAL(truncate(k->path, k->to), 0);
+        k->cut = 1;
+    }
+    return 0;
+}
+
+/* A mapped file that shrinks while it is read raises SIGBUS on the pages
+ * past its new end; the reader must turn that into V8A_EIO, not die. Read
+ * as a stream, the same file just ends early. */
+static void test_file_shrinks(void)
+{
+    size_t len;
+    unsigned char *buf = slurp(fixture("app-after.heapsnapshot.gz"), &len);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+    char path[512];
+    snprintf(path, sizeof path, "%s/shrinking.heapsnapshot", test_tmpdir());
+    off_t cuts[] = {0, 4096, (off_t)len / 2};
+    for (int stream = 0; stream < 2; stream++)
+        for (size_t c = 0; c < sizeof cuts / sizeof *cuts; c++) {
+            FILE *f = fopen(path, "wb");
+            CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+            fwrite(buf, 1, len, f);
+            fclose(f);
+            shrinker k = {path, cuts[c], 0, 0};
+            v8a_read_options o;
+            v8a_read_options_init(&o);
+            o.progress = shrink_cb;
+            o.payload = &k;
+            o.no_mmap = stream;
+            o.chunk_size = stream ? 65536 : 0;
+            v8a_heap *h = NULL;
+            int rc = v8a_heap_read(&h, path, &o);
+            v8a_heap_free(h);
+            CU_ASSERT(k.cut);
+            if (!k.cut) continue;
+            const char *msg = rc < 0 ? v8a_error_last()->message : "accepted";
+            int ok = stream ? rc == V8A_EFORMAT
+                            : (rc == V8A_EIO && strstr(msg, "shrank")) ||
+                                  (rc == V8A_EFORMAT && cuts[c] % 4096 != 0);
+            CU_ASSERT(ok);
+            if (!ok)
+                fprintf(stderr, "\nshrink to %lld (stream %d): %d %s\n", (long long)cuts[c], stream,
+                        rc, msg);
+        }
+    free(buf);
+}
+
 void suite_hostile(CU_pSuite s)
 {
     ADD(s, test_truncate_every_byte);
@@ -357,4 +418,5 @@ void suite_hostile(CU_pSuite s)
     ADD(s, test_deep_nesting);
     ADD(s, test_db_lying_counts);
     ADD(s, test_db_truncated_corrupt);
+    ADD(s, test_file_shrinks);
 }
