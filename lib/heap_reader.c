@@ -296,6 +296,9 @@ static void *y_malloc(void *ctx, size_t n)
 {
     v8a__heap_reader *r = ctx;
     yblock *b = ytoo_big(r, n) ? NULL : v8a__malloc(sizeof(yblock) + n);
+    /* outside a guarded call (yajl_get_error renders its message) there is
+     * nowhere to jump to: yajl checks that one for NULL */
+    if (!b && !r->jb) return NULL;
     if (!b) yfail(r, n);
     ylink(r, b);
     return b + 1;
@@ -310,6 +313,7 @@ static void *y_realloc(void *ctx, void *old, size_t n)
     yblock *q = ytoo_big(r, n) ? NULL : v8a__realloc(b, sizeof(yblock) + n);
     if (!q) {
         ylink(r, b); /* untouched: yajl still holds it */
+        if (!r->jb) return NULL;
         yfail(r, n);
     }
     ylink(r, q);
