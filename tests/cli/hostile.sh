@@ -189,6 +189,17 @@ refused out-dev-full "write error" "$HS" summary -o /dev/full "$six"
 refused stdout-dev-full "write error" sh -c "'$HS' summary '$six' >/dev/full"
 refused out-no-dir "$T/out/no/such" "$HS" summary -o "$T/out/no/such/x.txt" "$six"
 refused import-no-dir "$T/out/no/such" "$HS" import -q "$six" -o "$T/out/no/such/x.v8adb"
+# a database is never renamed over something that is not a regular file
+# (as root, "-o /dev/null" once replaced /dev/null; a FIFO stands in for it)
+mkfifo "$T/fifo-out"
+refused import-over-fifo "fifo-out: not a regular file" "$HS" import -q "$six" -o "$T/fifo-out"
+[ -p "$T/fifo-out" ] || fail import-over-fifo "the FIFO was replaced"
+ls "$T" | grep -q '\.tmp\.' && fail import-over-fifo "temporary left"
+rm -f "$T/fifo-out"
+mkdir "$T/dir.v8adb"
+refused import-over-dir "dir.v8adb: not a regular file" "$HS" import -q "$six" -o "$T/dir.v8adb"
+[ -d "$T/dir.v8adb" ] && [ -z "$(ls -A "$T/dir.v8adb")" ] || fail import-over-dir "the directory changed"
+rmdir "$T/dir.v8adb"
 # an unwritable cache: the command still works, without the cache
 ok cache-not-a-dir env XDG_CACHE_HOME=/dev/null/cache "$HS" summary "$six"
 # a FIFO whose writer stops early: the input shrinks under the reader
