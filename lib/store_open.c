@@ -90,6 +90,28 @@ static int pragma_int(sqlite3 *db, const char *sql, int64_t *out)
     return rc;
 }
 
+/* "file:PATH?immutable=1", PATH percent-encoded where a URI needs it. */
+static char *immutable_uri(const char *path)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = strlen(path);
+    char *u = v8a__malloc(5 + 3 * n + 13);
+    if (!u) return NULL;
+    char *p = u + sprintf(u, "file:");
+    for (const unsigned char *c = (const unsigned char *)path; *c; c++) {
+        if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+            strchr("/._-~", *c)) {
+            *p++ = (char)*c;
+        } else {
+            *p++ = '%';
+            *p++ = hex[*c >> 4];
+            *p++ = hex[*c & 15];
+        }
+    }
+    strcpy(p, "?immutable=1");
+    return u;
+}
+
 int v8a_store_open(v8a_store **out, const char *db_path)
 {
     *out = NULL;
@@ -102,7 +124,16 @@ int v8a_store_open(v8a_store **out, const char *db_path)
         v8a__free(s);
         return v8a__error_nomem("store");
     }
-    int rc = sqlite3_open_v2(db_path, &s->db, SQLITE_OPEN_READONLY, NULL);
+    /* immutable: v8a databases are written once and renamed into place, and
+     * a read must not leave anything beside them (a database switched to
+     * WAL mode would otherwise get -wal and -shm files, even read-only) */
+    char *uri = immutable_uri(db_path);
+    if (!uri) {
+        v8a_store_close(s);
+        return v8a__error_nomem("store");
+    }
+    int rc = sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+    v8a__free(uri);
     if (rc != SQLITE_OK) {
         rc = v8a__sqlite_error(s->db, rc, db_path, "open");
         goto fail;

@@ -38,6 +38,17 @@ for src in "$h"/hand-*.heapsnapshot "$h/gen-small.heapsnapshot"; do
     done
 done
 
+# ---- fuzz_store_tables: edit records [op, selector, payload] (tests/fuzz/fuzz_store_tables.c) ----
+t=$out/fuzz_store_tables
+mkdir -p "$t"
+printf '\x00\x00\x00\x00\x00\x00\xee\x6b\x28\x00' >"$t/meta-node-count"  # node_count 4e9
+printf '\x01\x0a\x13\xff\xff\xff\x7f' >"$t/edge-to-bytes"                 # edge_to bytes
+printf '\x02\x04\x03' >"$t/first-edge-cut"                                    # first_edge cut
+printf '\x03\x00\x02' >"$t/delete-string"                                     # a strings row
+printf '\x04\x00\x01\x00\x00\x00\x00\x00\x00\x00\x09' >"$t/class-id"     # classes.class_id
+printf '\x05\x00\x01\x03\xed\xa0\x80' >"$t/string-surrogate"              # strings.value bytes
+printf '\x01\x0d\x00\xff\xff\xff\xff\x05\x01\x02\x02\xff\xfe' >"$t/dominator-and-class"
+
 # ---- fuzz_store_load ----
 s=$out/fuzz_store_load
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/v8a-seeds-XXXXXX")

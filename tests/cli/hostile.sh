@@ -189,6 +189,11 @@ refused out-dev-full "write error" "$HS" summary -o /dev/full "$six"
 refused stdout-dev-full "write error" sh -c "'$HS' summary '$six' >/dev/full"
 refused out-no-dir "$T/out/no/such" "$HS" summary -o "$T/out/no/such/x.txt" "$six"
 refused import-no-dir "$T/out/no/such" "$HS" import -q "$six" -o "$T/out/no/such/x.v8adb"
+# past a file-size limit (a stand-in for a full disk): an error, no temporary
+refused import-fsize "^heapsnap import: $T/out/x.v8adb: .*I/O error" \
+    sh -c "ulimit -f 100 && exec '$HS' import -q '$six' -o '$T/out/x.v8adb'"
+refused summary-fsize "^heapsnap summary: " \
+    sh -c "ulimit -f 1 && exec '$HS' summary --no-cache -o '$T/out/s.txt' '$six'"
 # a database is never renamed over something that is not a regular file
 # (as root, "-o /dev/null" once replaced /dev/null; a FIFO stands in for it)
 mkfifo "$T/fifo-out"

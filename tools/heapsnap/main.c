@@ -6,6 +6,7 @@
 #include "heapsnap.h"
 
 #include <cli.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <v8a/v8a.h>
@@ -47,6 +48,10 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
     cli_set_name("heapsnap", NULL);
+    /* past a file-size limit (ulimit -f, quotas) writes fail with EFBIG and
+     * the error path removes the temporary, instead of SIGXFSZ killing us
+     * with the temporary left behind */
+    signal(SIGXFSZ, SIG_IGN);
     if (argc < 2) {
         usage(stderr);
         return CLI_TROUBLE;
