@@ -170,9 +170,14 @@ for cut in 100 $((dlen / 3)) $((dlen - 1000)); do
     # SQL that needs no missing page may still work
     zero_or_two "db-cut-$cut-sql" "$HS" sql cut.v8adb "SELECT count(*) FROM nodes"
 done
-cp six.v8adb corrupt.v8adb
-dd if=/dev/urandom of=corrupt.v8adb bs=1 seek=$((65536 * 2 + 100)) count=4000 conv=notrunc status=none
-zero_or_two db-corrupt "$HS" dominators corrupt.v8adb
+# 4000 bytes of compressed (random-looking, but fixed) data over each page in turn
+for page in $(seq 0 $((dlen / 65536 - 1))); do
+    cp six.v8adb corrupt.v8adb
+    dd if="$FX/app-before.heapsnapshot.gz" of=corrupt.v8adb bs=1 skip=$((page * 4000 + 1000)) \
+        seek=$((page * 65536 + 100)) count=4000 conv=notrunc status=none
+    zero_or_two "db-corrupt-$page" "$HS" dominators corrupt.v8adb
+    zero_or_two "db-corrupt-$page-sql" "$HS" sql corrupt.v8adb "SELECT count(*), max(name) FROM nodes"
+done
 cp six.v8adb newer.v8adb
 sqlite3 newer.v8adb "PRAGMA user_version = 99"
 refused db-newer "^heapsnap info: newer.v8adb: schema version 99 is newer" "$HS" info newer.v8adb
