@@ -50,7 +50,7 @@ opts_for() {
     fuzz_heap_reader) echo "-max_len=4096 -dict=tests/fuzz/heap.dict" ;;
     fuzz_heap_faults) echo "-max_len=4096 -dict=tests/fuzz/heap.dict" ;;
     fuzz_store_load) echo "-max_len=32768" ;;
-    fuzz_store_tables) echo "-max_len=256" ;;
+    fuzz_store_tables) echo "-max_len=256 -len_control=0" ;;
     *) echo "-max_len=4096" ;;
     esac
 }
