@@ -343,7 +343,8 @@ static int section_body(void *arg)
 
 static int run_section(section_job *j)
 {
-    int rc = bus_guarded(section_body, j, j->d->name, &j->d->changed);
+    /* only a mapping can shrink under us; buffers are the caller's */
+    int rc = j->d->in ? bus_guarded(section_body, j, j->d->name, &j->d->changed) : section_body(j);
     if (rc < 0) atomic_store(&j->d->stop, 1);
     return rc;
 }
@@ -446,7 +447,7 @@ static int parse_split(v8a_heap *h, const unsigned char *buf, size_t len, const 
     x.name = name;
     x.opts = opts;
     x.d = d;
-    int rc = bus_guarded(split_body, &x, name, &d->changed);
+    int rc = d->in ? bus_guarded(split_body, &x, name, &d->changed) : split_body(&x);
     if (rc != 0) atomic_store(&d->stop, 1);
     if (x.threaded) pthread_join(x.th, NULL);
     if (rc == 0) rc = x.je.rc;
