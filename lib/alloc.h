@@ -26,4 +26,7 @@ char *v8a__strdup(const char *s);
  * allocations made since the last call. */
 uint64_t v8a__alloc_fail_at(uint64_t n, int sticky);
 
+/* Test hook: blocks allocated through these wrappers and not yet freed. */
+int64_t v8a__alloc_live(void);
+
 #endif

@@ -18,6 +18,8 @@
 
 #include <inttypes.h>
 #include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
 
@@ -30,6 +32,60 @@ void v8a_read_options_init(v8a_read_options *o)
     memset(o, 0, sizeof *o);
     o->max_string = DEFAULT_MAX_STRING;
     o->chunk_size = DEFAULT_CHUNK;
+}
+
+/* ---- a mapped file that shrinks under the reader ----
+ *
+ * When another process truncates a mapped file, touching a page beyond the
+ * new end raises SIGBUS. The reads of the mapping run under bus_guarded():
+ * a SIGBUS handler, installed once and kept, jumps back to the innermost
+ * guard of the faulting thread (the signal is synchronous, so it arrives on
+ * the thread that touched the page), and the read fails with V8A_EIO. A
+ * SIGBUS outside any guard is not ours: the handler puts back the action
+ * that was there before and returns, so the fault repeats under it. Nothing
+ * the guarded code interrupts holds a lock: it reads the mapping, yajl's
+ * buffers and our arrays, and the reader is freed after the jump. */
+
+static _Thread_local sigjmp_buf *bus_jb;
+static struct sigaction bus_old;
+static pthread_once_t bus_once = PTHREAD_ONCE_INIT;
+
+static void on_sigbus(int sig, siginfo_t *si, void *ctx)
+{
+    (void)si;
+    (void)ctx;
+    if (bus_jb) siglongjmp(*bus_jb, 1);
+    sigaction(sig, &bus_old, NULL);
+}
+
+static void bus_install(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_sigbus;
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGBUS, &sa, &bus_old);
+}
+
+/* Runs fn(arg); if the mapping of `name` shrinks meanwhile, returns V8A_EIO
+ * with the error set (and *changed set) instead. Guards nest. */
+static int bus_guarded(int (*fn)(void *arg), void *arg, const char *name, atomic_int *changed)
+{
+    pthread_once(&bus_once, bus_install);
+    sigjmp_buf jb, *outer = bus_jb;
+    if (sigsetjmp(jb, 1)) {
+        bus_jb = outer;
+        atomic_store(changed, 1);
+        return v8a__error_set(V8A_EIO,
+                              "%s: the file shrank while it was being read (truncated by "
+                              "another process?)",
+                              name);
+    }
+    bus_jb = &jb;
+    int rc = fn(arg);
+    bus_jb = outer;
+    return rc;
 }
 
 /* ---- strlist ---- */
@@ -107,8 +163,10 @@ typedef struct {
     atomic_int stop; /* set when one part failed: the others give up */
     v8a__nodes_done_fn nodes_done;
     void *nodes_done_payload;
-    int nodes_told;    /* the hook has been given a heap */
-    int user_canceled; /* the progress callback asked to stop */
+    int nodes_told;     /* the hook has been given a heap */
+    int user_canceled;  /* the progress callback asked to stop */
+    atomic_int changed; /* the mapped file shrank (SIGBUS) */
+    const char *name;
 } driver;
 
 /* Forwards "nodes are final" to the caller's hook, remembering that it did,
@@ -177,7 +235,8 @@ static int feed_stream(v8a__heap_reader *r, const v8a_read_options *opts, read_f
             break;
         }
         if (have + chunk > cap && v8a__grow((void **)&buf, &cap, have + chunk, 1) < 0) {
-            rc = v8a__error_nomem("input buffer");
+            rc = v8a__error_set(V8A_ENOMEM, "%s: byte %" PRIu64 ": out of memory (input buffer)",
+                                name, offset);
             break;
         }
         size_t got = 0;
@@ -274,10 +333,18 @@ typedef struct {
     int rc;
 } section_job;
 
-static int run_section(section_job *j)
+static int section_body(void *arg)
 {
+    section_job *j = arg;
     int rc = v8a__heap_reader_feed_at(j->r, j->buf + j->open, j->close - j->open + 1, j->open);
     if (rc == 0) rc = v8a__heap_reader_finish_section(j->r);
+    return rc;
+}
+
+static int run_section(section_job *j)
+{
+    /* only a mapping can shrink under us; buffers are the caller's */
+    int rc = j->d->in ? bus_guarded(section_body, j, j->d->name, &j->d->changed) : section_body(j);
     if (rc < 0) atomic_store(&j->d->stop, 1);
     return rc;
 }
@@ -289,6 +356,82 @@ static void *section_thread(void *arg)
     return NULL;
 }
 
+/* What the split parse holds, so that it can be released whatever way the
+ * guarded part ends (a SIGBUS jumps out of it). */
+typedef struct {
+    v8a_heap *h;
+    const unsigned char *buf;
+    size_t len;
+    const char *name;
+    const v8a_read_options *opts;
+    driver *d;
+    v8a__heap_reader *pre, *r0, *rn, *re;
+    v8a_heap *scratch;
+    section_job je, jn;
+    ticker t0, tn, te;
+    pthread_t th;
+    int threaded;
+} split_state;
+
+/* The part of the split parse that reads the mapping on this thread: finds
+ * the sections, starts the edges thread, reads nodes and the rest. Returns
+ * 0, 1 (not laid out for it) or an error; the thread is joined by the
+ * caller. */
+static int split_body(void *arg)
+{
+    split_state *x = arg;
+    const unsigned char *buf = x->buf;
+    size_t len = x->len, n_open, n_close, e_open, e_close;
+    uint64_t key_end = 0;
+    int rc;
+
+    /* 1. where does "nodes" start? read the header alone */
+    v8a_read_options ho = *x->opts;
+    ho.header_only = 1;
+    ho.progress = NULL;
+    x->scratch = v8a__heap_new(x->name);
+    if (!x->scratch || v8a__heap_reader_new(&x->pre, x->scratch, x->name, &ho, len) < 0) return 1;
+    if (v8a__heap_reader_feed(x->pre, buf, len) != 1) return 1;
+    const char *key = v8a__heap_reader_stopped_at(x->pre, &key_end);
+    if (!key || strcmp(key, "nodes") != 0) return 1;
+    if (find_array(buf, len, (size_t)key_end, &n_open, &n_close) < 0) return 1;
+    size_t at = skip_ws(buf, len, n_close + 1);
+    if (at >= len || buf[at] != ',') return 1;
+    at = skip_ws(buf, len, at + 1);
+    if (len - at < 7 || memcmp(buf + at, "\"edges\"", 7) != 0) return 1;
+    if (find_array(buf, len, at + 7, &e_open, &e_close) < 0) return 1;
+
+    /* 2. the main reader reads the header, then the sections' readers start */
+    if ((rc = v8a__heap_reader_new(&x->r0, x->h, x->name, x->opts, len)) < 0) return rc;
+    v8a__heap_reader_set_external(x->r0, 1, 1);
+    x->t0 = (ticker){x->d, 2, 1, n_open, n_open};
+    x->tn = (ticker){x->d, 0, 1, n_open, n_open};
+    x->te = (ticker){x->d, 1, 0, e_open, e_open};
+    v8a__heap_reader_set_tick(x->r0, on_tick, &x->t0);
+    if ((rc = v8a__heap_reader_feed_at(x->r0, buf, n_open, 0)) != 0) return rc;
+    if ((rc = v8a__heap_reader_new_section(&x->rn, x->h, x->name, x->opts, "nodes", x->r0)) < 0)
+        return rc;
+    if ((rc = v8a__heap_reader_new_section(&x->re, x->h, x->name, x->opts, "edges", x->r0)) < 0)
+        return rc;
+    v8a__heap_reader_set_tick(x->rn, on_tick, &x->tn);
+    v8a__heap_reader_on_nodes(x->rn, nodes_hook, x->d);
+    v8a__heap_reader_set_tick(x->re, on_tick, &x->te);
+
+    x->je = (section_job){x->re, buf, e_open, e_close, x->d, 0};
+    x->jn = (section_job){x->rn, buf, n_open, n_close, x->d, 0};
+    x->threaded = pthread_create(&x->th, NULL, section_thread, &x->je) == 0;
+    if (!x->threaded) x->je.rc = run_section(&x->je);
+    rc = run_section(&x->jn);
+    static const unsigned char empty[2] = {'[', ']'};
+    if (rc == 0) rc = v8a__heap_reader_feed_at(x->r0, empty, 2, n_open);
+    if (rc == 0)
+        rc = v8a__heap_reader_feed_at(x->r0, buf + n_close + 1, e_open - n_close - 1, n_close + 1);
+    if (rc == 0) rc = v8a__heap_reader_feed_at(x->r0, empty, 2, e_open);
+    if (rc == 0)
+        rc = v8a__heap_reader_feed_at(x->r0, buf + e_close + 1, len - e_close - 1, e_close + 1);
+    return rc;
+}
+
 /* Parses buf with "nodes" and "edges" on two threads, the rest beside them.
  * Returns 0, 1 when the file is not laid out for it (V8's key order), or a
  * negative code when a part failed (the caller then parses sequentially, so
@@ -296,74 +439,41 @@ static void *section_thread(void *arg)
 static int parse_split(v8a_heap *h, const unsigned char *buf, size_t len, const char *name,
                        const v8a_read_options *opts, driver *d)
 {
-    v8a__heap_reader *pre = NULL, *r0 = NULL, *rn = NULL, *re = NULL;
-    v8a_heap *scratch = NULL;
-    size_t n_open, n_close, e_open, e_close;
-    uint64_t key_end = 0;
-    int rc = 1;
-
-    /* 1. where does "nodes" start? read the header alone */
-    v8a_read_options ho = *opts;
-    ho.header_only = 1;
-    ho.progress = NULL;
-    scratch = v8a__heap_new(name);
-    if (!scratch || v8a__heap_reader_new(&pre, scratch, name, &ho, len) < 0) goto fallback;
-    if (v8a__heap_reader_feed(pre, buf, len) != 1) goto fallback;
-    const char *key = v8a__heap_reader_stopped_at(pre, &key_end);
-    if (!key || strcmp(key, "nodes") != 0) goto fallback;
-    if (find_array(buf, len, (size_t)key_end, &n_open, &n_close) < 0) goto fallback;
-    size_t at = skip_ws(buf, len, n_close + 1);
-    if (at >= len || buf[at] != ',') goto fallback;
-    at = skip_ws(buf, len, at + 1);
-    if (len - at < 7 || memcmp(buf + at, "\"edges\"", 7) != 0) goto fallback;
-    if (find_array(buf, len, at + 7, &e_open, &e_close) < 0) goto fallback;
-
-    /* 2. the main reader reads the header, then the sections' readers start */
-    if ((rc = v8a__heap_reader_new(&r0, h, name, opts, len)) < 0) goto done;
-    v8a__heap_reader_set_external(r0, 1, 1);
-    ticker t0 = {d, 2, 1, n_open, n_open}, tn = {d, 0, 1, n_open, n_open},
-           te = {d, 1, 0, e_open, e_open};
-    v8a__heap_reader_set_tick(r0, on_tick, &t0);
-    if ((rc = v8a__heap_reader_feed_at(r0, buf, n_open, 0)) != 0) goto done;
-    if ((rc = v8a__heap_reader_new_section(&rn, h, name, opts, "nodes", r0)) < 0) goto done;
-    if ((rc = v8a__heap_reader_new_section(&re, h, name, opts, "edges", r0)) < 0) goto done;
-    v8a__heap_reader_set_tick(rn, on_tick, &tn);
-    v8a__heap_reader_on_nodes(rn, nodes_hook, d);
-    v8a__heap_reader_set_tick(re, on_tick, &te);
-
-    section_job je = {re, buf, e_open, e_close, d, 0};
-    section_job jn = {rn, buf, n_open, n_close, d, 0};
-    pthread_t th;
-    int threaded = pthread_create(&th, NULL, section_thread, &je) == 0;
-    if (!threaded) je.rc = run_section(&je);
-    rc = run_section(&jn);
-    static const unsigned char empty[2] = {'[', ']'};
-    if (rc == 0) rc = v8a__heap_reader_feed_at(r0, empty, 2, n_open);
-    if (rc == 0)
-        rc = v8a__heap_reader_feed_at(r0, buf + n_close + 1, e_open - n_close - 1, n_close + 1);
-    if (rc == 0) rc = v8a__heap_reader_feed_at(r0, empty, 2, e_open);
-    if (rc == 0)
-        rc = v8a__heap_reader_feed_at(r0, buf + e_close + 1, len - e_close - 1, e_close + 1);
+    split_state x;
+    memset(&x, 0, sizeof x);
+    x.h = h;
+    x.buf = buf;
+    x.len = len;
+    x.name = name;
+    x.opts = opts;
+    x.d = d;
+    int rc = d->in ? bus_guarded(split_body, &x, name, &d->changed) : split_body(&x);
     if (rc != 0) atomic_store(&d->stop, 1);
-    if (threaded) pthread_join(th, NULL);
-    if (rc == 0) rc = je.rc;
-    if (rc != 0) {
-        if (rc > 0) rc = V8A_EFORMAT;
-        goto done;
+    if (x.threaded) pthread_join(x.th, NULL);
+    if (rc == 0) rc = x.je.rc;
+    if (rc > 0 && x.r0) rc = V8A_EFORMAT; /* 1 after the start is a failure, not a fallback */
+    if (rc == 0) {
+        v8a__heap_reader_adopt_nodes(x.r0, x.rn);
+        rc = v8a__heap_reader_finish(x.r0);
     }
-    v8a__heap_reader_adopt_nodes(r0, rn);
-    rc = v8a__heap_reader_finish(r0);
-    goto done;
-
-fallback:
-    rc = 1;
-done:
-    v8a__heap_reader_free(pre);
-    v8a__heap_reader_free(r0);
-    v8a__heap_reader_free(rn);
-    v8a__heap_reader_free(re);
-    v8a_heap_free(scratch);
+    v8a__heap_reader_free(x.pre);
+    v8a__heap_reader_free(x.r0);
+    v8a__heap_reader_free(x.rn);
+    v8a__heap_reader_free(x.re);
+    v8a_heap_free(x.scratch);
     return rc;
+}
+
+typedef struct {
+    v8a__heap_reader *r;
+    const unsigned char *buf;
+    size_t len;
+} whole_feed;
+
+static int feed_whole(void *arg)
+{
+    whole_feed *w = arg;
+    return v8a__heap_reader_feed(w->r, w->buf, w->len);
 }
 
 /* An empty heap for the input, with its file facts. */
@@ -395,6 +505,7 @@ static int read_heap(v8a_heap **out, const char *name, v8a__input *in, const uns
     v8a_heap *h = heap_for(name, in, mem_len);
     if (!h) return V8A_ENOMEM;
     driver d = {.opts = &opts,
+                .name = name,
                 .in = in,
                 .total = in ? in->file_size : mem_len,
                 .nodes_done = fn,
@@ -407,13 +518,15 @@ static int read_heap(v8a_heap **out, const char *name, v8a__input *in, const uns
     if (in && in->kind == V8A__IN_MAP) {
         whole = in->map;
         whole_len = in->map_len;
-    } else if (!in && !opts.no_mmap && !(opts_in && opts_in->chunk_size)) {
+    } else if (!in && !opts.no_mmap) {
+        /* a buffer is read like a mapped file; no_mmap asks for chunks */
         whole = mem;
         whole_len = mem_len;
     }
     if (whole && !opts.header_only) {
         rc = parse_split(h, whole, whole_len, name, &opts, &d);
-        if (rc == 0 || (rc == V8A_ECANCELED && d.user_canceled)) goto done;
+        if (rc == 0 || (rc == V8A_ECANCELED && d.user_canceled) || atomic_load(&d.changed))
+            goto done;
         /* not splittable, or failed: parse again in one pass */
         nodes_discard(&d);
         v8a_heap_free(h);
@@ -423,15 +536,18 @@ static int read_heap(v8a_heap **out, const char *name, v8a__input *in, const uns
         for (int i = 0; i < 3; i++) atomic_store(&d.done[i], 0);
         if (in) v8a__input_release(in, 0, in->map_len);
     }
+    /* the size, when known, bounds what the header's counts may claim */
     rc = v8a__heap_reader_new(&r, h, name, &opts,
                               whole                                    ? whole_len
+                              : !in                                    ? mem_len
                               : (in && in->regular && !in->compressed) ? in->file_size
                                                                        : 0);
     if (rc < 0) goto done;
     v8a__heap_reader_set_tick(r, on_tick, &t);
     v8a__heap_reader_on_nodes(r, nodes_hook, &d);
     if (whole) {
-        rc = v8a__heap_reader_feed(r, whole, whole_len);
+        whole_feed wf = {r, whole, whole_len};
+        rc = in ? bus_guarded(feed_whole, &wf, name, &d.changed) : feed_whole(&wf);
     } else if (in) {
         rc = feed_stream(r, &opts, input_read, in, name);
         h->compressed = in->compressed;

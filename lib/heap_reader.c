@@ -25,6 +25,7 @@
 
 #include <inttypes.h>
 #include <setjmp.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -109,8 +110,9 @@ enum { FR_FID = 1, FR_NAME, FR_SNAME, FR_SID, FR_LINE, FR_COL };
 enum { TR_ID = 1, TR_FI, TR_COUNT, TR_SIZE, TR_CHILDREN };
 enum { SR_TS = 1, SR_LAST };
 
-#define STACK_MAX  16
-#define TICK_EVERY (1u << 20) /* values between progress ticks */
+#define STACK_MAX       16
+#define TICK_EVERY      (1u << 20) /* values between progress ticks */
+#define STREAM_PREALLOC (1u << 16) /* nodes preallocated for a stream of unknown size */
 
 /* A list of enum names found in node_types/edge_types, with its position. */
 typedef struct {
@@ -127,6 +129,7 @@ struct v8a__heap_reader {
     v8a__tick_fn tick;
     void *tick_payload;
     jmp_buf *jb;
+    union yblock *yblocks; /* yajl's live allocations */
     int failed, stopped, dead;
     int stop_key;
     uint64_t stop_at;
@@ -230,7 +233,47 @@ static int fail_number(v8a__heap_reader *r, const char *s, size_t len, int why)
                    section_name(r->section), q);
 }
 
-/* ---- yajl allocator: capped, longjmps instead of returning NULL ---- */
+/* ---- yajl allocator: capped, longjmps instead of returning NULL ----
+ *
+ * yajl cannot recover from a NULL allocation, so a failed one longjmps out of
+ * the yajl call (guarded()) and the reader is dead. A block yajl had just
+ * allocated and not yet stored in its handle would then leak, so every block
+ * carries a header linking it into the reader's list of yajl's live blocks,
+ * and a dead reader frees that list instead of calling yajl_free(). */
+
+typedef union yblock {
+    struct {
+        union yblock *prev, *next;
+    } l;
+    max_align_t align; /* keeps the payload aligned as malloc's is */
+} yblock;
+
+static void ylink(v8a__heap_reader *r, yblock *b)
+{
+    b->l.prev = NULL;
+    b->l.next = r->yblocks;
+    if (r->yblocks) r->yblocks->l.prev = b;
+    r->yblocks = b;
+}
+
+static void yunlink(v8a__heap_reader *r, yblock *b)
+{
+    if (b->l.prev)
+        b->l.prev->l.next = b->l.next;
+    else
+        r->yblocks = b->l.next;
+    if (b->l.next) b->l.next->l.prev = b->l.prev;
+}
+
+/* Frees every block yajl still holds (after a longjmp out of yajl). */
+static void yfree_all(v8a__heap_reader *r)
+{
+    while (r->yblocks) {
+        yblock *b = r->yblocks;
+        r->yblocks = b->l.next;
+        v8a__free(b);
+    }
+}
 
 static void yfail(v8a__heap_reader *r, size_t n)
 {
@@ -244,26 +287,45 @@ static void yfail(v8a__heap_reader *r, size_t n)
     longjmp(*r->jb, 1);
 }
 
+static int ytoo_big(const v8a__heap_reader *r, size_t n)
+{
+    return n > r->opts.max_string * 2 + (1u << 16) || n > SIZE_MAX - sizeof(yblock);
+}
+
 static void *y_malloc(void *ctx, size_t n)
 {
     v8a__heap_reader *r = ctx;
-    void *p = n > r->opts.max_string * 2 + (1u << 16) ? NULL : v8a__malloc(n);
-    if (!p) yfail(r, n);
-    return p;
+    yblock *b = ytoo_big(r, n) ? NULL : v8a__malloc(sizeof(yblock) + n);
+    /* outside a guarded call (yajl_get_error renders its message) there is
+     * nowhere to jump to: yajl checks that one for NULL */
+    if (!b && !r->jb) return NULL;
+    if (!b) yfail(r, n);
+    ylink(r, b);
+    return b + 1;
 }
 
 static void *y_realloc(void *ctx, void *old, size_t n)
 {
     v8a__heap_reader *r = ctx;
-    void *p = n > r->opts.max_string * 2 + (1u << 16) ? NULL : v8a__realloc(old, n);
-    if (!p) yfail(r, n);
-    return p;
+    if (!old) return y_malloc(ctx, n);
+    yblock *b = (yblock *)old - 1;
+    yunlink(r, b);
+    yblock *q = ytoo_big(r, n) ? NULL : v8a__realloc(b, sizeof(yblock) + n);
+    if (!q) {
+        ylink(r, b); /* untouched: yajl still holds it */
+        if (!r->jb) return NULL;
+        yfail(r, n);
+    }
+    ylink(r, q);
+    return q + 1;
 }
 
 static void y_free(void *ctx, void *p)
 {
-    (void)ctx;
-    v8a__free(p);
+    if (!p) return;
+    yblock *b = (yblock *)p - 1;
+    yunlink(ctx, b);
+    v8a__free(b);
 }
 
 /* ---- helpers ---- */
@@ -454,12 +516,12 @@ static int finish_header(v8a__heap_reader *r)
         if (h->header.node_count > most_nodes)
             return fail_at(r, V8A_EFORMAT, r->at_node_count,
                            "snapshot.node_count %" PRIu64 " is more than a file of %" PRIu64
-                           " bytes can hold",
+                           " bytes can hold (file truncated?)",
                            h->header.node_count, r->size_hint);
         if (h->header.edge_count > most_edges)
             return fail_at(r, V8A_EFORMAT, r->at_edge_count,
                            "snapshot.edge_count %" PRIu64 " is more than a file of %" PRIu64
-                           " bytes can hold",
+                           " bytes can hold (file truncated?)",
                            h->header.edge_count, r->size_hint);
     }
     r->have_header = 1;
@@ -511,15 +573,17 @@ static int begin_section(v8a__heap_reader *r, int key)
             h->node_detachedness = v8a__malloc(1);
             if (!h->node_detachedness) return fail_nomem(r, "nodes");
         }
+        /* a stream of unknown size (pipe, gzip) may lie about its counts:
+         * start small and double as nodes arrive */
         size_t want = h->header.node_count;
-        if (!r->size_hint && want > (1u << 20)) want = 1u << 20;
+        if (!r->size_hint && want > STREAM_PREALLOC) want = STREAM_PREALLOC;
         return grow_nodes(r, want ? want : 1);
     }
     case K_EDGES: {
         memcpy(r->role, r->erole, sizeof r->role);
         r->k = r->ek;
         size_t want = h->header.edge_count;
-        if (!r->size_hint && want > (1u << 22)) want = 1u << 22;
+        if (!r->size_hint && want > 4 * STREAM_PREALLOC) want = 4 * STREAM_PREALLOC;
         return grow_edges(r, want ? want : 1);
     }
     case K_LOCATIONS: {
@@ -1451,6 +1515,7 @@ int v8a__heap_reader_new(v8a__heap_reader **out, v8a_heap *h, const char *name,
     jmp_buf jb;
     r->jb = &jb;
     if (setjmp(jb)) {
+        yfree_all(r);
         v8a__free(r);
         return v8a__error_nomem("parser");
     }
@@ -1487,11 +1552,14 @@ static int yajl_failure(v8a__heap_reader *r, yajl_status st)
     }
     (void)st;
     /* at the end of input yajl has been fed a one-byte pad: the fault is at
-     * the end of what we fed */
+     * the end of what we fed, and whatever yajl says about the pad (a \u
+     * escape with too few digits, a literal cut short), the input ended
+     * inside a token */
     uint64_t off = r->feed ? pos_now(r) : r->feed_base;
+    int at_end = r->feed == NULL;
     r->failed = 1;
     const char *where = r->section != K_NONE ? section_name(r->section) : NULL;
-    if (strstr(text, "premature EOF"))
+    if (at_end || strstr(text, "premature EOF"))
         return fail_at(r, V8A_EFORMAT, off, "unexpected end of input%s%s%s (file truncated?)",
                        where ? " in \"" : "", where ? where : "", where ? "\"" : ""),
                V8A_EFORMAT;
@@ -1698,7 +1766,8 @@ void v8a__heap_reader_on_nodes(v8a__heap_reader *r, v8a__nodes_done_fn fn, void 
 void v8a__heap_reader_free(v8a__heap_reader *r)
 {
     if (!r) return;
-    if (r->y) yajl_free(r->y);
+    if (r->y && !r->dead) yajl_free(r->y);
+    yfree_all(r); /* a dead reader's yajl is in pieces: free what it held */
     for (size_t i = 0; i < r->n_node_enums; i++) v8a__strlist_free(&r->node_enums[i].names);
     for (size_t i = 0; i < r->n_edge_enums; i++) v8a__strlist_free(&r->edge_enums[i].names);
     v8a__free(r->tstack);

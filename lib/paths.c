@@ -93,8 +93,11 @@ static int to_path(const chain *c, v8a_path *p)
     p->nodes = v8a__malloc((size_t)c->len * 4);
     p->edges = v8a__malloc((size_t)c->len * 4);
     if (!p->nodes || !p->edges) {
+        /* the caller frees the paths it counted, this one included */
         v8a__free(p->nodes);
         v8a__free(p->edges);
+        p->nodes = p->edges = NULL;
+        p->len = 0;
         return -1;
     }
     for (uint32_t i = 0; i < c->len; i++) {

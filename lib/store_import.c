@@ -543,6 +543,12 @@ static int build_open(build *b, const char *db_path, const v8a_import_options *o
     b->w.path = db_path;
     b->w.opts = opts;
     v8a__sqlite_setup();
+    /* the temporary is renamed over the target: never over a device, FIFO
+     * or directory (as root, "-o /dev/null" would replace /dev/null) */
+    struct stat st;
+    if (stat(db_path, &st) == 0 && !S_ISREG(st.st_mode))
+        return v8a__error_set(V8A_EIO, "%s: not a regular file; a database is written to a file",
+                              db_path);
     size_t n = strlen(db_path);
     b->tmp = v8a__malloc(n + 16);
     if (!b->tmp) return v8a__error_nomem("path");

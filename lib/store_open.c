@@ -90,6 +90,28 @@ static int pragma_int(sqlite3 *db, const char *sql, int64_t *out)
     return rc;
 }
 
+/* "file:PATH?immutable=1", PATH percent-encoded where a URI needs it. */
+static char *immutable_uri(const char *path)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = strlen(path);
+    char *u = v8a__malloc(5 + 3 * n + 13);
+    if (!u) return NULL;
+    char *p = u + sprintf(u, "file:");
+    for (const unsigned char *c = (const unsigned char *)path; *c; c++) {
+        if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+            strchr("/._-~", *c)) {
+            *p++ = (char)*c;
+        } else {
+            *p++ = '%';
+            *p++ = hex[*c >> 4];
+            *p++ = hex[*c & 15];
+        }
+    }
+    strcpy(p, "?immutable=1");
+    return u;
+}
+
 int v8a_store_open(v8a_store **out, const char *db_path)
 {
     *out = NULL;
@@ -102,7 +124,16 @@ int v8a_store_open(v8a_store **out, const char *db_path)
         v8a__free(s);
         return v8a__error_nomem("store");
     }
-    int rc = sqlite3_open_v2(db_path, &s->db, SQLITE_OPEN_READONLY, NULL);
+    /* immutable: v8a databases are written once and renamed into place, and
+     * a read must not leave anything beside them (a database switched to
+     * WAL mode would otherwise get -wal and -shm files, even read-only) */
+    char *uri = immutable_uri(db_path);
+    if (!uri) {
+        v8a_store_close(s);
+        return v8a__error_nomem("store");
+    }
+    int rc = sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+    v8a__free(uri);
     if (rc != SQLITE_OK) {
         rc = v8a__sqlite_error(s->db, rc, db_path, "open");
         goto fail;
@@ -206,19 +237,59 @@ static int meta_u64(v8a_store *s, const char *key, uint64_t *out)
     return 0;
 }
 
+/* The single integer `sql` yields, with `bind` bound to ?1 when not NULL. */
+static int query_int(v8a_store *s, const char *sql, const char *bind, int64_t *out)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK) return v8a__sqlite_error(s->db, rc, s->path, "read tables");
+    if (bind) sqlite3_bind_text(st, 1, bind, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    *out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW) return v8a__sqlite_error(s->db, rc, s->path, "read tables");
+    return 0;
+}
+
+/* Checks that `sql` counts want, before anything is allocated for it: the
+ * meta table of a corrupt or hostile database may claim billions of rows. */
+static int count_is(v8a_store *s, const char *sql, const char *bind, uint64_t want,
+                    const char *what)
+{
+    int64_t got;
+    int rc = query_int(s, sql, bind, &got);
+    if (rc < 0) return rc;
+    if (got < 0 || (uint64_t)got != want)
+        return v8a__error_set(V8A_EFORMAT,
+                              "%s: %s holds %" PRId64 " where the meta table says %" PRIu64
+                              " (corrupt database)",
+                              s->path, what, got, want);
+    return 0;
+}
+
 /* Reads array `name` (n elements of elem bytes) into a new buffer. A missing
- * array is fine when optional (then *out stays NULL). */
+ * array is fine when optional (then *out stays NULL). The stored size is
+ * checked first, so that a lying meta table allocates nothing. */
 static int load_array(v8a_store *s, const char *name, uint64_t n, int elem, void **out,
                       int optional)
 {
     sqlite3_stmt *st = NULL;
     *out = NULL;
-    int rc = sqlite3_prepare_v2(
+    uint64_t want = n * (uint64_t)elem, have = 0;
+    int64_t parts;
+    int rc = query_int(s, "SELECT count(*) FROM arrays WHERE name = ?", name, &parts);
+    if (rc < 0) return rc;
+    if (parts == 0 && optional) return 0;
+    char what[64];
+    snprintf(what, sizeof what, "table arrays: \"%s\" (bytes)", name);
+    if ((rc = count_is(s, "SELECT coalesce(sum(length(data)), 0) FROM arrays WHERE name = ?", name,
+                       want, what)) < 0)
+        return rc;
+    rc = sqlite3_prepare_v2(
         s->db, "SELECT elem_size, data FROM arrays WHERE name = ? ORDER BY part", -1, &st, NULL);
     if (rc != SQLITE_OK) return v8a__sqlite_error(s->db, rc, s->path, "read arrays");
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     unsigned char *buf = NULL;
-    uint64_t want = n * (uint64_t)elem, have = 0;
     int seen = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (!seen) {
@@ -271,10 +342,11 @@ static int load_strings(v8a_store *s, v8a_heap *h)
 {
     sqlite3_stmt *st = NULL;
     size_t cap = 0, len = 0;
+    int rc = count_is(s, "SELECT count(*) FROM strings", NULL, h->string_count, "table strings");
+    if (rc < 0) return rc;
     h->string_offset = v8a__malloc(((size_t)h->string_count + 1) * 8);
     if (!h->string_offset) return v8a__error_nomem("strings");
-    int rc =
-        sqlite3_prepare_v2(s->db, "SELECT sid, value FROM strings ORDER BY sid", -1, &st, NULL);
+    rc = sqlite3_prepare_v2(s->db, "SELECT sid, value FROM strings ORDER BY sid", -1, &st, NULL);
     if (rc != SQLITE_OK) return v8a__sqlite_error(s->db, rc, s->path, "read strings");
     uint32_t i = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -489,6 +561,13 @@ int v8a_store_load_heap(v8a_store *s, v8a_heap **out)
         static const int ts[] = {8, 8, 8, 4, 4};
         void **sc[] = {(void **)&h->sample_ts, (void **)&h->sample_last_id};
         static const int ss[] = {8, 8};
+        if ((rc = count_is(s, "SELECT count(*) FROM locations", NULL, nl, "table locations")) < 0 ||
+            (rc = count_is(s, "SELECT count(*) FROM trace_functions", NULL, nf,
+                           "table trace_functions")) < 0 ||
+            (rc = count_is(s, "SELECT count(*) FROM trace_nodes", NULL, nt, "table trace_nodes")) <
+                0 ||
+            (rc = count_is(s, "SELECT count(*) FROM samples", NULL, nsm, "table samples")) < 0)
+            goto fail;
         if ((rc = alloc_cols(lc, ls, 5, nl)) < 0 || (rc = alloc_cols(fc, fs, 6, nf)) < 0 ||
             (rc = alloc_cols(tc, ts, 5, nt)) < 0 || (rc = alloc_cols(sc, ss, 2, nsm)) < 0)
             goto fail;
@@ -534,10 +613,13 @@ static int load_classes(v8a_store *s, v8a_analysis *a)
     if (rc != SQLITE_OK) return v8a__sqlite_error(s->db, rc, s->path, "read classes");
     size_t cap = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (sqlite3_column_int64(st, 0) != a->class_count ||
-            v8a__grow((void **)&a->classes, &cap, (size_t)a->class_count + 1, sizeof *a->classes) <
-                0) {
+        if (sqlite3_column_int64(st, 0) != a->class_count) {
             rc = SQLITE_CORRUPT;
+            break;
+        }
+        if (v8a__grow((void **)&a->classes, &cap, (size_t)a->class_count + 1, sizeof *a->classes) <
+            0) {
+            rc = SQLITE_NOMEM;
             break;
         }
         v8a_class_info *c = &a->classes[a->class_count];

@@ -29,6 +29,7 @@ static const suite_def suites[] = {
     {"profile", suite_profile},
     {"flame", suite_flame},
     {"profile_stats", suite_profile_stats},
+    {"hostile", suite_hostile},
 };
 
 int main(int argc, char **argv)

@@ -18,6 +18,7 @@ void suite_diff(CU_pSuite s);
 void suite_profile(CU_pSuite s);
 void suite_flame(CU_pSuite s);
 void suite_profile_stats(CU_pSuite s);
+void suite_hostile(CU_pSuite s);
 
 /* Adds a test by function name. */
 #define ADD(s, f) CU_add_test((s), #f, (f))

@@ -6,6 +6,7 @@
 #include "cli.h"
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -247,6 +248,7 @@ int cli_dispatch(const char *tool, const cli_command *commands, const char *syno
                  char **argv)
 {
     cli_set_name(tool, NULL);
+    cli_ignore_file_size_signal();
     const char *a = argc > 1 ? argv[1] : NULL;
     int help = a && (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0 || strcmp(a, "help") == 0);
     if (!a || help) {
@@ -324,4 +326,12 @@ char *cli_default_db(const char *in, const char *const *suffixes)
     }
     strcat(out, ".v8adb");
     return out;
+}
+
+void cli_ignore_file_size_signal(void)
+{
+    /* past a file-size limit (ulimit -f, quotas) writes then fail with EFBIG
+     * and the output's temporary file is removed, instead of the process
+     * dying with SIGXFSZ and leaving it behind */
+    signal(SIGXFSZ, SIG_IGN);
 }

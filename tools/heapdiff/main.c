@@ -82,6 +82,7 @@ static int compile(v8a_regex **re, const char *pattern, const char *what)
 int main(int argc, char **argv)
 {
     cli_set_name("heapdiff", NULL);
+    cli_ignore_file_size_signal();
     hd_options o;
     memset(&o, 0, sizeof o);
     o.fmt = HD_TEXT;

@@ -41,7 +41,11 @@ typedef struct v8a_heap_header {
 
 /* Reads the snapshot at path ("-" for standard input); gzip is recognised by
  * its magic bytes. On success *out is the caller's, freed with
- * v8a_heap_free(). On failure *out is NULL and the error says where. */
+ * v8a_heap_free(). On failure *out is NULL and the error says where.
+ * A regular file is mapped; if another process truncates it during the read,
+ * the read fails with V8A_EIO. For that, the first read of a mapped file
+ * installs a SIGBUS handler for the process, which hands any SIGBUS that
+ * does not come from a v8a read back to the action installed before. */
 int v8a_heap_read(v8a_heap **out, const char *path, const v8a_read_options *opts);
 
 /* Like v8a_heap_read() on an in-memory buffer; name is used in messages. */
