@@ -177,4 +177,23 @@ run diff-graph-png 0 "$FL" diff --graph "$T/diff.png" -o "$T/d3.txt" "$B" "$N" &
 run diff-graph-ext 2 "$FL" diff --graph "$T/diff.txt" "$B" "$N" &&
     has diff-graph-ext "$T/err" "does not end in .svg, .png or .pdf"
 
+# ---- real profiles: a function made 3x slower, and a timed synchronous parse ----
+run regress-rank 0 "$FL" diff -f json --top 1 regress-base.cpuprofile.gz regress-new.cpuprofile.gz &&
+    has regress-rank "$T/out" '"function": "slowPath"'
+run regress-gate 1 "$FL" diff --fail-on 'self:slowPath>+50%' --fail-on 'self:fastPath>+50%' \
+    regress-base.cpuprofile.gz regress-new.cpuprofile.gz &&
+    same regress-gate-stderr "$T/err" "$(grep -o 'flame diff: gate tripped: self:slowPath>+50% (measured [^)]*)' "$T/err")"
+grep -q "fastPath" "$T/err" && { echo "FAIL regress-gate: fastPath tripped"; fails=$((fails + 1)); }
+# the stall of the timed JSON.parse (regress-new.truth.json, performance.now()):
+# its stretch includes node's timer machinery around the callback, so it is
+# checked within 2 ms of the parse, about 6 sample intervals
+run regress-stall 0 "$FL" blocking -f json regress-new.cpuprofile.gz &&
+    node -e '
+      const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+      const t = JSON.parse(require("fs").readFileSync(process.argv[2], "utf8")).parse_ms;
+      const timer = s.find(x => x.task.function === "processTimers");
+      if (!timer || Math.abs(timer.duration_ms - t) > 2) {
+        console.log("FAIL regress-stall:", timer && timer.duration_ms, "vs", t); process.exit(1);
+      }' "$T/out" regress-new.truth.json || fails=$((fails + 1))
+
 finish
