@@ -14,6 +14,7 @@
 #include "error.h"
 #include "heap_internal.h"
 #include "heap_reader.h"
+#include "json_feed.h"
 #include "input.h"
 
 #include <inttypes.h>
@@ -152,7 +153,7 @@ void v8a_heap_free(v8a_heap *h)
 
 /* ---- driving the reader ---- */
 
-typedef int (*read_fn)(void *payload, void *buf, size_t cap, size_t *got, uint64_t offset);
+typedef v8a__read_fn read_fn;
 
 /* Shared by the readers of one parse; each reader has a ticker of its own. */
 typedef struct {
@@ -217,64 +218,17 @@ static int on_tick(void *payload, uint64_t offset)
     return 0;
 }
 
+static int heap_feed(void *payload, const unsigned char *buf, size_t len)
+{
+    return v8a__heap_reader_feed(payload, buf, len);
+}
+
 /* Feeds the whole of the input from read(), cut after structural characters. */
 static int feed_stream(v8a__heap_reader *r, const v8a_read_options *opts, read_fn rd, void *payload,
                        const char *name)
 {
     size_t chunk = opts->chunk_size ? opts->chunk_size : DEFAULT_CHUNK;
-    size_t cap = 0, have = 0, scanned = 0, safe = 0;
-    int in_str = 0, esc = 0, rc = 0;
-    uint64_t offset = 0; /* of buf[0] in the input */
-    unsigned char *buf = NULL;
-    for (;;) {
-        if (have > opts->max_string + 65536) {
-            rc = v8a__error_set(V8A_ENOMEM,
-                                "%s: byte %" PRIu64 ": a token of more than %" PRIu64
-                                " bytes exceeds the limit (max_string)",
-                                name, offset, opts->max_string);
-            break;
-        }
-        if (have + chunk > cap && v8a__grow((void **)&buf, &cap, have + chunk, 1) < 0) {
-            rc = v8a__error_set(V8A_ENOMEM, "%s: byte %" PRIu64 ": out of memory (input buffer)",
-                                name, offset);
-            break;
-        }
-        size_t got = 0;
-        rc = rd(payload, buf + have, chunk, &got, offset + have);
-        if (rc < 0) break;
-        if (got == 0) {
-            if (have > 0) rc = v8a__heap_reader_feed(r, buf, have);
-            break;
-        }
-        have += got;
-        for (size_t i = scanned; i < have; i++) {
-            unsigned char c = buf[i];
-            if (in_str) {
-                if (esc)
-                    esc = 0;
-                else if (c == '\\')
-                    esc = 1;
-                else if (c == '"')
-                    in_str = 0;
-            } else if (c == '"') {
-                in_str = 1;
-            } else if (c == ',' || c == ']' || c == '}' || c == '[' || c == '{' || c == ':') {
-                safe = i + 1;
-            }
-        }
-        scanned = have;
-        if (safe > 0) {
-            rc = v8a__heap_reader_feed(r, buf, safe);
-            if (rc != 0) break;
-            memmove(buf, buf + safe, have - safe);
-            offset += safe;
-            have -= safe;
-            scanned = have;
-            safe = 0;
-        }
-    }
-    v8a__free(buf);
-    return rc;
+    return v8a__json_feed(name, chunk, opts->max_string, "max_string", rd, payload, heap_feed, r);
 }
 
 typedef struct {

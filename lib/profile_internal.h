@@ -122,7 +122,7 @@ int v8a__prof_trace_select(v8a__prof *b, const char *thread, size_t *pick);
 
 /* Reads up to cap bytes into buf; *got 0 at the end. `offset` is how much
  * was read before, for messages. Returns 0 or a V8A_E* code, error set. */
-typedef int (*v8a__read_fn)(void *payload, void *buf, size_t cap, size_t *got, uint64_t offset);
+#include "json_feed.h" /* v8a__read_fn */
 
 /* Reads folded stacks from rd in chunks of `chunk` bytes (profile_folded.c).
  * Same contract as v8a_profile_read. */

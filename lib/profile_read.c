@@ -180,61 +180,16 @@ static int on_tick(void *payload, uint64_t offset)
     return 0;
 }
 
+static int prof_feed(void *payload, const unsigned char *buf, size_t len)
+{
+    return v8a__prof_parser_feed(payload, buf, len);
+}
+
 /* Feeds everything read() gives, cut after structural characters. */
 static int feed_stream(v8a__prof_parser *p, size_t chunk, read_fn rd, void *payload,
                        const char *name)
 {
-    size_t cap = 0, have = 0, scanned = 0, safe = 0;
-    int in_str = 0, esc = 0, rc = 0;
-    uint64_t offset = 0;
-    unsigned char *buf = NULL;
-    for (;;) {
-        if (have > MAX_CARRY) {
-            rc = v8a__error_set(V8A_ENOMEM,
-                                "%s: byte %" PRIu64 ": a token of more than %zu bytes is too long",
-                                name, offset, MAX_CARRY);
-            break;
-        }
-        if (have + chunk > cap && v8a__grow((void **)&buf, &cap, have + chunk, 1) < 0) {
-            rc = v8a__error_nomem("input buffer");
-            break;
-        }
-        size_t got = 0;
-        rc = rd(payload, buf + have, chunk, &got, offset + have);
-        if (rc < 0) break;
-        if (got == 0) {
-            if (have > 0) rc = v8a__prof_parser_feed(p, buf, have);
-            break;
-        }
-        have += got;
-        for (size_t i = scanned; i < have; i++) {
-            unsigned char c = buf[i];
-            if (in_str) {
-                if (esc)
-                    esc = 0;
-                else if (c == '\\')
-                    esc = 1;
-                else if (c == '"')
-                    in_str = 0;
-            } else if (c == '"') {
-                in_str = 1;
-            } else if (c == ',' || c == ']' || c == '}' || c == '[' || c == '{' || c == ':') {
-                safe = i + 1;
-            }
-        }
-        scanned = have;
-        if (safe > 0) {
-            rc = v8a__prof_parser_feed(p, buf, safe);
-            if (rc != 0) break;
-            memmove(buf, buf + safe, have - safe);
-            offset += safe;
-            have -= safe;
-            scanned = have;
-            safe = 0;
-        }
-    }
-    v8a__free(buf);
-    return rc;
+    return v8a__json_feed(name, chunk, MAX_CARRY, "the longest token", rd, payload, prof_feed, p);
 }
 
 typedef struct {
