@@ -60,3 +60,24 @@ for f in "$fx"/hand/six-fields.heapsnapshot "$fx"/hand/seven-fields.heapsnapshot
     sqlite3 "$tmp/$b.v8adb" "PRAGMA page_size=512; VACUUM;"
     cp "$tmp/$b.v8adb" "$s/$b.v8adb"
 done
+
+# ---- fuzz_profile_reader: the hand-made profiles, small real ones, the bad corpus ----
+p=$out/fuzz_profile_reader
+mkdir -p "$p"
+for f in "$fx"/hand/*.cpuprofile "$fx"/hand/*.heapprofile "$fx"/hand/*.json "$fx"/hand/*.folded \
+    "$fx"/bad/p-*; do
+    if [ -f "$f" ] && [ "$(wc -c <"$f")" -le 65536 ]; then cp "$f" "$p/"; fi
+done
+if [ -f "$fx"/busy.heapprofile.gz ]; then zcat "$fx"/busy.heapprofile.gz >"$p/busy.heapprofile"; fi
+printf 'main;parse;JSON.parse 12\nmain;render 3\n' >"$p/folded.txt"
+
+# ---- fuzz_fail_on: gates of both tools ----
+g=$out/fuzz_fail_on
+mkdir -p "$g"
+n=0
+for e in 'total>+5MB' 'total>+10%' 'class:LeakRecord.count>+100' 'class:/Cache.*/.size>+1MB' \
+    'native>+50MB' 'class:"Detached <div>".new>=3' 'self:/parseBody/>+10%' 'cpu>+15%' \
+    'max>100ms' 'total<=1.5s' 'leaked.retained>64KiB'; do
+    n=$((n + 1))
+    printf '%s' "$e" >"$g/gate-$n"
+done
