@@ -123,12 +123,13 @@ int64_t v8a__prof_frame(v8a__prof *b, uint32_t name, uint32_t url, int32_t line,
     v8a_frame *f = &b->frames[b->nframes];
     f->category = (uint32_t)v8a_profile_classify(ns, us, &pkg, &plen);
     f->package = 0;
+    int anonymous = !ns[0]; /* ns and us live in the string arena, which interning may move */
     if (pkg) {
         int64_t ps = v8a__prof_string(b, pkg, plen);
         if (ps < 0) return -1;
         f->package = (uint32_t)ps;
     }
-    if (!ns[0]) {
+    if (anonymous) {
         int64_t an = v8a__prof_string(b, "(anonymous)", 11);
         if (an < 0) return -1;
         name = (uint32_t)an;

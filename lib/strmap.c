@@ -92,7 +92,12 @@ int64_t v8a__strmap_put(v8a__strmap *m, const char *key, size_t len, uint32_t va
         }
         if (m->count >= UINT32_MAX - 1 || rehash(m, m->nslots ? m->nslots * 2 : 64) < 0) return -1;
     }
+    /* the key may be a string of this very map (a part of an interned url,
+     * say): find it again after the arena moves */
+    int inside = m->arena && key >= m->arena && key < m->arena + m->arena_len;
+    size_t koff = inside ? (size_t)(key - m->arena) : 0;
     if (v8a__grow((void **)&m->arena, &m->arena_cap, m->arena_len + len + 1, 1) < 0) return -1;
+    if (inside) key = m->arena + koff;
     size_t cap = m->cap;
     if (v8a__grow((void **)&m->off, &cap, m->count + 1, sizeof *m->off) < 0) return -1;
     cap = m->cap;
