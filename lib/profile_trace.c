@@ -155,7 +155,7 @@ int v8a__prof_trace_select(v8a__prof *b, const char *thread, size_t *pick)
     size_t nc = 0;
     for (size_t i = 0; i < b->nchunks; i++)
         if (b->chunks[i].prof == best) b->chunks[nc++] = b->chunks[i];
-    qsort(b->chunks, nc, sizeof *b->chunks, chunk_cmp);
+    if (nc > 1) qsort(b->chunks, nc, sizeof *b->chunks, chunk_cmp);
     size_t ns = 0, nd = 0;
     for (size_t i = 0; i < nc; i++) {
         ns += b->chunks[i].n_samples;
