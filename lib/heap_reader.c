@@ -21,6 +21,7 @@
 
 #include "alloc.h"
 #include "error.h"
+#include "json_feed.h"
 #include "utf8.h"
 
 #include <inttypes.h>
@@ -1568,42 +1569,19 @@ static int yajl_failure(v8a__heap_reader *r, yajl_status st)
            V8A_EFORMAT;
 }
 
-/* Runs one yajl call with the longjmp guard. */
-static int guarded(v8a__heap_reader *r, const unsigned char *buf, size_t len, int complete,
-                   yajl_status *st)
-{
-    jmp_buf jb;
-    r->jb = &jb;
-    if (setjmp(jb)) {
-        r->jb = NULL;
-        return -1;
-    }
-    *st = complete ? yajl_complete_parse(r->y) : yajl_parse(r->y, buf, len);
-    r->jb = NULL;
-    return 0;
-}
-
 int v8a__heap_reader_feed(v8a__heap_reader *r, const unsigned char *buf, size_t len)
 {
     yajl_status st;
     if (r->dead || r->failed) return V8A_EINVAL;
-    if (r->feed_base == 0 && len >= 2) {
-        const char *why = NULL;
-        if (len >= 3 && buf[0] == 0xef && buf[1] == 0xbb && buf[2] == 0xbf)
-            why = "starts with a UTF-8 byte order mark, which JSON does not allow";
-        else if ((buf[0] == 0xff && buf[1] == 0xfe) || (buf[0] == 0xfe && buf[1] == 0xff))
-            why = "looks like UTF-16 text; V8 writes UTF-8";
-        else if (buf[0] == 0x1f && buf[1] == 0x8b)
-            why = "looks like gzip data inside a stream that was already decompressed";
-        if (why) {
-            v8a__error_set(V8A_EFORMAT, "%s: byte 0: not JSON: the input %s", r->name, why);
-            r->failed = 1;
-            return V8A_EFORMAT;
-        }
+    const char *why = r->feed_base == 0 ? v8a__json_not_json(buf, len, 1) : NULL;
+    if (why) {
+        v8a__error_set(V8A_EFORMAT, "%s: byte 0: not JSON: the input %s", r->name, why);
+        r->failed = 1;
+        return V8A_EFORMAT;
     }
     r->feed = buf;
     r->feed_len = len;
-    if (guarded(r, buf, len, 0, &st) < 0) return v8a_error_last()->code;
+    if (v8a__yajl_guarded(r->y, &r->jb, buf, len, 0, &st) < 0) return v8a_error_last()->code;
     if (st == yajl_status_client_canceled && r->stopped) return 1;
     if (st != yajl_status_ok) return yajl_failure(r, st);
     r->feed_base += len;
@@ -1687,7 +1665,7 @@ int v8a__heap_reader_finish(v8a__heap_reader *r)
     if (r->stopped) return 0;
     r->feed = NULL;
     r->feed_len = 0;
-    if (guarded(r, NULL, 0, 1, &st) < 0) return v8a_error_last()->code;
+    if (v8a__yajl_guarded(r->y, &r->jb, NULL, 0, 1, &st) < 0) return v8a_error_last()->code;
     if (st != yajl_status_ok) return yajl_failure(r, st);
     if (r->opts.header_only && r->have_header) {
         r->h->header_only = 1;
@@ -1745,7 +1723,7 @@ int v8a__heap_reader_finish_section(v8a__heap_reader *r)
     if (r->dead || r->failed) return V8A_EINVAL;
     r->feed = NULL;
     r->feed_len = 0;
-    if (guarded(r, NULL, 0, 1, &st) < 0) return v8a_error_last()->code;
+    if (v8a__yajl_guarded(r->y, &r->jb, NULL, 0, 1, &st) < 0) return v8a_error_last()->code;
     if (st != yajl_status_ok) return yajl_failure(r, st);
     return 0;
 }

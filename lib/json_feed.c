@@ -72,3 +72,28 @@ int v8a__json_feed(const char *name, size_t chunk, uint64_t max_token, const cha
     v8a__free(buf);
     return rc;
 }
+
+int v8a__yajl_guarded(yajl_handle y, jmp_buf **slot, const unsigned char *buf, size_t len,
+                      int complete, yajl_status *st)
+{
+    jmp_buf jb;
+    *slot = &jb;
+    if (setjmp(jb)) {
+        *slot = NULL;
+        return -1;
+    }
+    *st = complete ? yajl_complete_parse(y) : yajl_parse(y, buf, len);
+    *slot = NULL;
+    return 0;
+}
+
+const char *v8a__json_not_json(const unsigned char *buf, size_t len, int gzip_too)
+{
+    if (len >= 3 && buf[0] == 0xef && buf[1] == 0xbb && buf[2] == 0xbf)
+        return "starts with a UTF-8 byte order mark, which JSON does not allow";
+    if (len >= 2 && ((buf[0] == 0xff && buf[1] == 0xfe) || (buf[0] == 0xfe && buf[1] == 0xff)))
+        return "looks like UTF-16 text; V8 writes UTF-8";
+    if (gzip_too && len >= 2 && buf[0] == 0x1f && buf[1] == 0x8b)
+        return "looks like gzip data inside a stream that was already decompressed";
+    return NULL;
+}

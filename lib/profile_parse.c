@@ -19,6 +19,7 @@
  */
 #include "alloc.h"
 #include "error.h"
+#include "json_feed.h"
 #include "profile_internal.h"
 #include "utf8.h"
 
@@ -1218,39 +1219,18 @@ static int yajl_failure(v8a__prof_parser *r)
     return V8A_EFORMAT;
 }
 
-static int guarded(v8a__prof_parser *r, const unsigned char *buf, size_t len, int complete,
-                   yajl_status *st)
-{
-    jmp_buf jb;
-    r->jb = &jb;
-    if (setjmp(jb)) {
-        r->jb = NULL;
-        return -1;
-    }
-    *st = complete ? yajl_complete_parse(r->y) : yajl_parse(r->y, buf, len);
-    r->jb = NULL;
-    return 0;
-}
-
 int v8a__prof_parser_feed(v8a__prof_parser *r, const unsigned char *buf, size_t len)
 {
     yajl_status st;
     if (r->dead || r->failed) return V8A_EINVAL;
-    if (r->feed_base == 0 && len >= 2) {
-        const char *why = NULL;
-        if (len >= 3 && buf[0] == 0xef && buf[1] == 0xbb && buf[2] == 0xbf)
-            why = "starts with a UTF-8 byte order mark, which JSON does not allow";
-        else if ((buf[0] == 0xff && buf[1] == 0xfe) || (buf[0] == 0xfe && buf[1] == 0xff))
-            why = "looks like UTF-16 text; V8 writes UTF-8";
-        if (why) {
-            r->failed = 1;
-            return v8a__error_set(V8A_EFORMAT, "%s: byte 0: not JSON: the input %s", r->b->name,
-                                  why);
-        }
+    const char *why = r->feed_base == 0 ? v8a__json_not_json(buf, len, 0) : NULL;
+    if (why) {
+        r->failed = 1;
+        return v8a__error_set(V8A_EFORMAT, "%s: byte 0: not JSON: the input %s", r->b->name, why);
     }
     r->feed = buf;
     r->feed_len = len;
-    if (guarded(r, buf, len, 0, &st) < 0) return v8a_error_last()->code;
+    if (v8a__yajl_guarded(r->y, &r->jb, buf, len, 0, &st) < 0) return v8a_error_last()->code;
     if (st != yajl_status_ok) return yajl_failure(r);
     r->feed_base += len;
     r->feed = NULL;
@@ -1263,7 +1243,7 @@ int v8a__prof_parser_finish(v8a__prof_parser *r)
     if (r->dead || r->failed) return V8A_EINVAL;
     r->feed = NULL;
     r->feed_len = 0;
-    if (guarded(r, NULL, 0, 1, &st) < 0) return v8a_error_last()->code;
+    if (v8a__yajl_guarded(r->y, &r->jb, NULL, 0, 1, &st) < 0) return v8a_error_last()->code;
     if (st != yajl_status_ok) return yajl_failure(r);
     r->b->end_offset = r->feed_base;
     return 0;
