@@ -335,3 +335,9 @@ void cli_ignore_file_size_signal(void)
      * dying with SIGXFSZ and leaving it behind */
     signal(SIGXFSZ, SIG_IGN);
 }
+
+int cli_format_option(const char *arg, cli_format *out)
+{
+    if (cli_parse_format(arg, out) == 0) return 0;
+    return cli_usage_error("--format: '%s' is not text, json, csv or markdown", arg);
+}

@@ -61,6 +61,10 @@ typedef enum { CLI_TEXT, CLI_JSON, CLI_CSV, CLI_MARKDOWN } cli_format;
 /* Parses "text|json|csv|markdown"; returns 0 or -1. */
 int cli_parse_format(const char *s, cli_format *out);
 
+/* cli_parse_format for a --format option's argument: 0, or CLI_TROUBLE
+ * after the usage error. */
+int cli_format_option(const char *arg, cli_format *out);
+
 /* "12.3 MiB" for a byte count (binary units, one decimal above KiB). */
 void cli_human_bytes(char *buf, size_t cap, uint64_t bytes);
 

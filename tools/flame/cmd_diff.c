@@ -401,10 +401,7 @@ int cmd_diff(int argc, char **argv)
     while ((c = cli_next_option(argc, argv, options, &arg)) != -1) {
         switch (c) {
         case 'f':
-            if (cli_parse_format(arg, &r.fmt) < 0) {
-                cli_usage_error("--format: '%s' is not text, json, csv or markdown", arg);
-                goto done;
-            }
+            if (cli_format_option(arg, &r.fmt)) goto done;
             break;
         case 'o': output = arg; break;
         case OPT_THREAD: thread = arg; break;

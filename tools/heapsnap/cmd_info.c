@@ -191,8 +191,7 @@ int cmd_info(int argc, char **argv)
     while ((c = cli_next_option(argc, argv, options, &arg)) != -1) {
         switch (c) {
         case 'f':
-            if (cli_parse_format(arg, &fmt) < 0)
-                return cli_usage_error("--format: '%s' is not text, json, csv or markdown", arg);
+            if (cli_format_option(arg, &fmt)) return CLI_TROUBLE;
             break;
         case 'o': output = arg; break;
         case OPT_FULL: full = 1; break;

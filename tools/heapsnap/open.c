@@ -53,10 +53,7 @@ int hs_common_option(int c, const char *arg, hs_args *a, const char *usage, cons
 {
     switch (c) {
     case 'f':
-        if (cli_parse_format(arg, &a->fmt) < 0) {
-            *rc = cli_usage_error("--format: '%s' is not text, json, csv or markdown", arg);
-            return -1;
-        }
+        if ((*rc = cli_format_option(arg, &a->fmt)) != 0) return -1;
         return 1;
     case 'o': a->output = arg; return 1;
     case HS_OPT_NO_CACHE: a->no_cache = 1; return 1;
