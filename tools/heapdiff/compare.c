@@ -109,9 +109,7 @@ static int explain_growth(hd_report *r, const hd_options *o, v8a_analysis *a)
     for (size_t i = 0; i < r->nrows && r->ngrowth < (size_t)o->growth; i++) {
         const v8a_diff_class *c = r->rows[i];
         if (c->size_delta <= 0 || c->new_count == 0) continue;
-        size_t k = 0, n = 0;
-        for (; k < v8a_diff_class_count(r->diff); k++)
-            if (v8a_diff_get_class(r->diff, k) == c) break;
+        size_t n = 0, k = (size_t)(c - v8a_diff_get_class(r->diff, 0)); /* rows are one array */
         const uint32_t *objs = v8a_diff_new_objects(r->diff, k, &n);
         v8a_path_group *g = NULL;
         size_t ng = 0;
