@@ -58,9 +58,8 @@ int v8a_diff_compare(v8a_diff **out, const v8a_diff_side *before, const v8a_diff
 void v8a_diff_free(v8a_diff *d);
 
 /* Every class of either snapshot (in_devtools marks DevTools' rows), sorted
- * by size delta
- * (largest growth first), then retained delta, then key. Borrowed; they are
- * one array, so class i is v8a_diff_get_class(d, 0) + i. */
+ * by size delta (largest growth first), then retained delta, then key.
+ * Borrowed; they are one array, so class i is v8a_diff_get_class(d, 0) + i. */
 size_t v8a_diff_class_count(const v8a_diff *d);
 const v8a_diff_class *v8a_diff_get_class(const v8a_diff *d, size_t i);
 
