@@ -32,6 +32,9 @@ typedef struct {
     size_t ntouched;
     int open;
     v8a_stretch cur;
+    /* (garbage collector) and (program) samples since the last (idle) sample
+     * while no run is open: they start the next run if a task follows */
+    v8a_stretch lead;
 } run_ctx;
 
 /* Ends the open run; keeps it when longer than the threshold. */
@@ -105,23 +108,33 @@ int v8a_blocking_new(v8a_blocking **out, const v8a_profile *p, int64_t threshold
         if (cat != V8A_CAT_IDLE) r.b->busy_us += d;
         if (cat == V8A_CAT_IDLE) {
             if ((rc = close_run(&r)) < 0) goto done;
+            r.lead.count = 0;
             continue;
         }
         if (cat == V8A_CAT_GC || cat == V8A_CAT_PROGRAM || cat == V8A_CAT_ROOT || n == 0) {
-            /* no stack: part of the open run, if any */
-            if (r.open) {
-                r.cur.count++;
-                r.cur.duration_us += d;
-                if (cat == V8A_CAT_GC) r.cur.gc_us += d;
+            /* no stack: part of the open run, or of the next one */
+            v8a_stretch *s = r.open ? &r.cur : &r.lead;
+            if (!s->count) {
+                memset(s, 0, sizeof *s);
+                s->first = i;
+                s->start_us = p->sample_time[i];
             }
+            s->count++;
+            s->duration_us += d;
+            if (cat == V8A_CAT_GC) s->gc_us += d;
             continue;
         }
         if (r.open && r.cur.task != task[n] && (rc = close_run(&r)) < 0) goto done;
         if (!r.open) {
-            memset(&r.cur, 0, sizeof r.cur);
+            if (r.lead.count) {
+                r.cur = r.lead; /* a GC the task's first allocation set off */
+                r.lead.count = 0;
+            } else {
+                memset(&r.cur, 0, sizeof r.cur);
+                r.cur.first = i;
+                r.cur.start_us = p->sample_time[i];
+            }
             r.open = 1;
-            r.cur.first = i;
-            r.cur.start_us = p->sample_time[i];
             r.cur.task = task[n];
         }
         r.cur.count++;
