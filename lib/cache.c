@@ -152,9 +152,18 @@ int v8a_cache_lookup(v8a_store **out, const char *path, const char *cache_dir)
     return rc;
 }
 
+/* The import options of an open: rows only when the open asks for them. */
+static v8a_import_options import_for(const v8a_open_options *opts)
+{
+    v8a_import_options io = opts->import;
+    io.rows = opts->rows;
+    return io;
+}
+
 /* Imports path into a fresh temporary database, removed on close. */
 static int open_temporary(v8a_store **out, const char *path, const v8a_open_options *opts)
 {
+    v8a_import_options io = import_for(opts);
     const char *tmpdir = getenv("TMPDIR");
     char tmpl[4096];
     snprintf(tmpl, sizeof tmpl, "%s/v8a-XXXXXX", tmpdir && tmpdir[0] ? tmpdir : "/tmp");
@@ -163,7 +172,7 @@ static int open_temporary(v8a_store **out, const char *path, const v8a_open_opti
         return v8a__error_set(V8A_EIO, "%s: cannot create a temporary database: %s", tmpl,
                               strerror(errno));
     close(fd);
-    int rc = v8a_store_import(path, tmpl, &opts->import);
+    int rc = v8a_store_import(path, tmpl, &io);
     if (rc < 0) {
         unlink(tmpl);
         return rc;
@@ -197,7 +206,8 @@ int v8a__cache_open(v8a_store **out, const char *path, const v8a_open_options *o
     }
     if (access(file, R_OK) == 0) {
         v8a_store *s = NULL;
-        if (v8a_store_open(&s, file) == 0 && still_valid(s, &id)) {
+        if (v8a_store_open(&s, file) == 0 && still_valid(s, &id) &&
+            (!opts->rows || v8a_store_has_rows(s))) {
             *out = s;
             rc = 0;
             goto done;
@@ -205,7 +215,8 @@ int v8a__cache_open(v8a_store **out, const char *path, const v8a_open_options *o
         v8a_store_close(s);
         v8a_error_clear();
     }
-    rc = v8a_store_import(path, file, &opts->import);
+    v8a_import_options io = import_for(opts);
+    rc = v8a_store_import(path, file, &io);
     if (rc == V8A_EIO) {
         /* the cache is not writable after all (disk full, read-only): go on without it */
         v8a_error_clear();

@@ -42,25 +42,12 @@ const char v8a__schema_sql[] =
     "CREATE TABLE node_types(code INTEGER PRIMARY KEY, name TEXT NOT NULL);\n"
     "CREATE TABLE edge_types(code INTEGER PRIMARY KEY, name TEXT NOT NULL,\n"
     "  name_is_index INTEGER NOT NULL);\n"
-    "CREATE TABLE strings(sid INTEGER PRIMARY KEY, value TEXT NOT NULL);\n"
-    "CREATE TABLE node_rows(id INTEGER PRIMARY KEY, ordinal INTEGER NOT NULL,\n"
-    "  type_code INTEGER NOT NULL, name_sid INTEGER NOT NULL, self_size INTEGER NOT NULL,\n"
-    "  edge_count INTEGER NOT NULL, detachedness INTEGER NOT NULL,\n"
-    "  trace_node_id INTEGER NOT NULL);\n" NODE_STATS_DDL
     "CREATE TABLE classes(class_id INTEGER PRIMARY KEY, name TEXT NOT NULL, key TEXT NOT NULL,\n"
     "  count INTEGER NOT NULL, shallow_size INTEGER NOT NULL, retained_size INTEGER NOT NULL,\n"
     "  distance INTEGER NOT NULL, first_id INTEGER, in_summary INTEGER NOT NULL);\n"
     "CREATE TABLE statistics(name TEXT PRIMARY KEY NOT NULL, bytes INTEGER NOT NULL);\n"
     "CREATE TABLE interfaces(rank INTEGER NOT NULL, pos INTEGER NOT NULL, name TEXT NOT NULL,\n"
     "  property TEXT NOT NULL, PRIMARY KEY(rank, pos));\n"
-    "CREATE VIEW nodes AS SELECT n.id AS id, n.ordinal AS ordinal, t.name AS type,\n"
-    "  s.value AS name, n.self_size AS self_size, n.edge_count AS edge_count,\n"
-    "  n.detachedness AS detachedness, n.trace_node_id AS trace_node_id,\n"
-    "  c.name AS class, st.shallow_size AS shallow_size, st.retained_size AS retained_size,\n"
-    "  st.distance AS distance, st.dominator_id AS dominator_id\n"
-    "  FROM node_rows n JOIN node_types t ON t.code = n.type_code\n"
-    "  JOIN strings s ON s.sid = n.name_sid\n"
-    "  LEFT JOIN node_stats st ON st.id = n.id LEFT JOIN classes c ON c.class_id = st.class_id;\n"
     "CREATE VIEW summary AS SELECT name AS class, key, count, distance, shallow_size,\n"
     "  retained_size FROM classes WHERE in_summary ORDER BY retained_size DESC;\n"
     "CREATE TABLE locations(node_id INTEGER NOT NULL, script_id INTEGER NOT NULL,\n"
@@ -77,12 +64,30 @@ const char v8a__schema_sql[] =
     "CREATE TABLE arrays(name TEXT NOT NULL, part INTEGER NOT NULL, elem_size INTEGER NOT NULL,\n"
     "  data BLOB NOT NULL, PRIMARY KEY(name, part));\n";
 
+/* The row tables a user queries with SQL, written unless the import asks for
+ * arrays only (v8a_import_options.rows; meta key "rows"). */
+static const char rows_schema_sql[] =
+    "CREATE TABLE strings(sid INTEGER PRIMARY KEY, value TEXT NOT NULL);\n"
+    "CREATE TABLE node_rows(id INTEGER PRIMARY KEY, ordinal INTEGER NOT NULL,\n"
+    "  type_code INTEGER NOT NULL, name_sid INTEGER NOT NULL, self_size INTEGER NOT NULL,\n"
+    "  edge_count INTEGER NOT NULL, detachedness INTEGER NOT NULL,\n"
+    "  trace_node_id INTEGER NOT NULL);\n" NODE_STATS_DDL
+    "CREATE VIEW nodes AS SELECT n.id AS id, n.ordinal AS ordinal, t.name AS type,\n"
+    "  s.value AS name, n.self_size AS self_size, n.edge_count AS edge_count,\n"
+    "  n.detachedness AS detachedness, n.trace_node_id AS trace_node_id,\n"
+    "  c.name AS class, st.shallow_size AS shallow_size, st.retained_size AS retained_size,\n"
+    "  st.distance AS distance, st.dominator_id AS dominator_id\n"
+    "  FROM node_rows n JOIN node_types t ON t.code = n.type_code\n"
+    "  JOIN strings s ON s.sid = n.name_sid\n"
+    "  LEFT JOIN node_stats st ON st.id = n.id LEFT JOIN classes c ON c.class_id = st.class_id;\n";
+
 #define PART_BYTES (4u << 20) /* small parts keep SQLite's record buffer small */
 
 void v8a_import_options_init(v8a_import_options *o)
 {
     memset(o, 0, sizeof *o);
     v8a_read_options_init(&o->read);
+    o->rows = 1;
 }
 
 /* ---- small writers ---- */
@@ -300,6 +305,7 @@ static int bulk(writer *w, const char *table, const char *cols, int ncols, uint6
  * while the rest of the snapshot is still being parsed. */
 static int write_node_rows(writer *w)
 {
+    if (!w->opts->rows) return 0;
     return bulk(w, "node_rows",
                 "id, ordinal, type_code, name_sid, self_size, edge_count, detachedness, "
                 "trace_node_id",
@@ -328,6 +334,7 @@ static int write_rest(writer *w)
     if (!rc) rc = meta_int(w, "source_mtime_ns", h->mtime_ns);
     if (!rc) rc = meta_int(w, "source_compressed", h->compressed);
     if (!rc) rc = meta_text(w, "byte_order", "little");
+    if (!rc) rc = meta_int(w, "rows", w->opts->rows != 0);
     if (!rc) rc = meta_int(w, "node_count", h->node_count);
     if (!rc) rc = meta_int(w, "edge_count", h->edge_count);
     if (!rc) rc = meta_int(w, "string_count", h->string_count);
@@ -354,10 +361,10 @@ static int write_rest(writer *w)
     if (!rc) rc = write_types(w, "node_types", &h->node_types, 0);
     if (!rc) rc = write_types(w, "edge_types", &h->edge_types, 1);
 
-    w->rows_total = (uint64_t)h->string_count + h->location_count + h->tfi_count + h->trace_count +
-                    h->sample_count;
+    w->rows_total = (uint64_t)(w->opts->rows ? h->string_count : 0) + h->location_count +
+                    h->tfi_count + h->trace_count + h->sample_count;
     w->rows_done = 0;
-    if (!rc) rc = bulk(w, "strings", "sid, value", 2, h->string_count, string_col);
+    if (!rc && w->opts->rows) rc = bulk(w, "strings", "sid, value", 2, h->string_count, string_col);
     if (!rc)
         rc = bulk(w, "locations", "node_id, script_id, script_node_id, line, column", 5,
                   h->location_count, location_col);
@@ -385,6 +392,12 @@ static int write_rest(writer *w)
     if (!rc) rc = write_array(w, "edge_type", h->edge_type, m, 1);
     if (!rc) rc = write_array(w, "edge_name", h->edge_name, m, 4);
     if (!rc) rc = write_array(w, "edge_to", h->edge_to, m, 4);
+    /* the strings, NUL-terminated end to end, and where each starts (the
+     * count + 1st offset is the end) */
+    if (!rc)
+        rc = write_array(w, "string_data", h->string_data, h->string_offset[h->string_count], 1);
+    if (!rc)
+        rc = write_array(w, "string_offset", h->string_offset, (uint64_t)h->string_count + 1, 8);
     return rc;
 }
 
@@ -577,7 +590,8 @@ static int build_open(build *b, const char *db_path, const v8a_import_options *o
              V8A_APPLICATION_ID, V8A_SCHEMA_VERSION);
     if ((rc = v8a__sqlite_exec(b->w.db, db_path, pragmas)) < 0) return rc;
     if ((rc = v8a__sqlite_exec(b->w.db, db_path, "BEGIN EXCLUSIVE")) < 0) return rc;
-    return v8a__sqlite_exec(b->w.db, db_path, v8a__schema_sql);
+    if ((rc = v8a__sqlite_exec(b->w.db, db_path, v8a__schema_sql)) < 0) return rc;
+    return opts->rows ? v8a__sqlite_exec(b->w.db, db_path, rows_schema_sql) : 0;
 }
 
 /* Removes the temporary file; after a failure. */
@@ -695,7 +709,7 @@ static void *store_thread(void *arg)
         int an = b->analysis;
         pthread_mutex_unlock(&b->mu);
         rc = an > 0 ? write_analysis(&b->w, b->a) : V8A_ECANCELED;
-        if (rc == 0) {
+        if (rc == 0 && b->w.opts->rows) {
             pthread_mutex_lock(&b->mu);
             while (b->stats == 0) pthread_cond_wait(&b->cv, &b->mu);
             int st = b->stats;
@@ -762,7 +776,7 @@ static int finish_thread(build *b, const v8a_heap *h)
     if (arc < 0) snprintf(amsg, sizeof amsg, "%s", v8a_error_last()->message);
     b->a = a;
     signal_state(b, &b->analysis, arc < 0 ? -1 : 1);
-    if (arc == 0) {
+    if (arc == 0 && b->w.opts->rows) {
         int src = build_stats(b, a);
         if (src < 0) v8a_error_clear(); /* not fatal: the store thread writes them */
         signal_state(b, &b->stats, src < 0 ? -1 : 1);
@@ -785,7 +799,7 @@ static int finish_here(build *b, const v8a_heap *h)
     int rc = write_rest(&b->w);
     if (!rc) rc = v8a_analyze(&a, h, NULL);
     if (!rc) rc = write_analysis(&b->w, a);
-    if (!rc) rc = write_node_stats(b->w.db, b->w.path, a);
+    if (!rc && b->w.opts->rows) rc = write_node_stats(b->w.db, b->w.path, a);
     if (!rc) rc = v8a__sqlite_exec(b->w.db, b->w.path, "COMMIT");
     v8a_analysis_free(a);
     return rc;

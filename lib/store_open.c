@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static pthread_once_t setup_once = PTHREAD_ONCE_INIT;
@@ -75,6 +76,34 @@ int v8a_is_database(const char *path)
     return k == 16 && memcmp(buf, magic, 16) == 0;
 }
 
+/* A database file shorter than its header says (a cut copy or upload): found
+ * here, since an immutable read only notices the pages it touches. The
+ * header's page count is valid when its "version-valid-for" number equals the
+ * change counter (https://www.sqlite.org/fileformat2.html, 1.3). */
+static int check_length(const char *path)
+{
+    unsigned char hd[100];
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return v8a__error_set(V8A_EIO, "%s: %s", path, strerror(errno));
+    ssize_t k = read(fd, hd, sizeof hd);
+    int ok = fstat(fd, &st) == 0;
+    close(fd);
+    if (k != (ssize_t)sizeof hd || !ok)
+        return v8a__error_set(V8A_EFORMAT, "%s: not a v8a database (header cut short)", path);
+    uint32_t psz = (uint32_t)hd[16] << 8 | hd[17];
+    uint64_t page = psz == 1 ? 65536 : psz;
+    uint32_t pages =
+        (uint32_t)hd[28] << 24 | (uint32_t)hd[29] << 16 | (uint32_t)hd[30] << 8 | hd[31];
+    if (memcmp(hd + 24, hd + 92, 4) != 0 || pages == 0 || page < 512) return 0;
+    if ((uint64_t)st.st_size < pages * page)
+        return v8a__error_set(V8A_EFORMAT,
+                              "%s: the file is %" PRIu64 " bytes, its header says %" PRIu32
+                              " pages of %" PRIu64 " bytes (file truncated?)",
+                              path, (uint64_t)st.st_size, pages, page);
+    return 0;
+}
+
 static int pragma_int(sqlite3 *db, const char *sql, int64_t *out)
 {
     sqlite3_stmt *st = NULL;
@@ -119,6 +148,8 @@ int v8a_store_open(v8a_store **out, const char *db_path)
     int isdb = v8a_is_database(db_path);
     if (isdb < 0) return isdb;
     if (!isdb) return v8a__error_set(V8A_EFORMAT, "%s: not a v8a database", db_path);
+    int lrc = check_length(db_path);
+    if (lrc < 0) return lrc;
     v8a_store *s = v8a__calloc(1, sizeof *s);
     if (!s || !(s->path = v8a__strdup(db_path))) {
         v8a__free(s);
@@ -338,43 +369,33 @@ static int load_list(v8a_store *s, const char *sql, const char *list, v8a__strli
     return rc == SQLITE_DONE ? 0 : v8a__sqlite_error(s->db, rc, s->path, "read fields");
 }
 
+/* The strings from the arrays string_offset (count + 1 starts, the last one
+ * the end) and string_data (each string followed by a NUL), checked as the
+ * reader leaves them: starts rising, each string ended by its NUL and
+ * holding none. */
 static int load_strings(v8a_store *s, v8a_heap *h)
 {
-    sqlite3_stmt *st = NULL;
-    size_t cap = 0, len = 0;
-    int rc = count_is(s, "SELECT count(*) FROM strings", NULL, h->string_count, "table strings");
+    uint64_t n = h->string_count;
+    int rc = load_array(s, "string_offset", n + 1, 8, (void **)&h->string_offset, 0);
     if (rc < 0) return rc;
-    h->string_offset = v8a__malloc(((size_t)h->string_count + 1) * 8);
-    if (!h->string_offset) return v8a__error_nomem("strings");
-    rc = sqlite3_prepare_v2(s->db, "SELECT sid, value FROM strings ORDER BY sid", -1, &st, NULL);
-    if (rc != SQLITE_OK) return v8a__sqlite_error(s->db, rc, s->path, "read strings");
-    uint32_t i = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (i >= h->string_count || sqlite3_column_int64(st, 0) != i) {
-            rc = SQLITE_CORRUPT;
-            break;
-        }
-        const char *v = (const char *)sqlite3_column_text(st, 1);
-        size_t n = (size_t)sqlite3_column_bytes(st, 1);
-        if (v8a__grow((void **)&h->string_data, &cap, len + n + 1, 1) < 0) {
-            sqlite3_finalize(st);
-            return v8a__error_nomem("strings");
-        }
-        memcpy(h->string_data + len, v ? v : "", n);
-        h->string_data[len + n] = '\0';
-        h->string_offset[i++] = len;
-        len += n + 1;
+    const uint64_t *o = h->string_offset;
+    if (o[0] != 0) goto corrupt;
+    for (uint64_t i = 0; i < n; i++)
+        if (o[i + 1] <= o[i]) goto corrupt;
+    if ((rc = load_array(s, "string_data", o[n], 1, (void **)&h->string_data, 0)) < 0) return rc;
+    for (uint64_t i = 0; i < n; i++) {
+        const char *a = h->string_data + o[i];
+        size_t len = (size_t)(o[i + 1] - o[i] - 1);
+        if (a[len] != '\0' || memchr(a, '\0', len)) goto corrupt;
     }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE || i != h->string_count)
-        return v8a__error_set(V8A_EFORMAT,
-                              "%s: table strings does not hold the %u strings the "
-                              "meta table says",
-                              s->path, h->string_count);
-    h->string_offset[i] = len;
     if (!h->string_data && !(h->string_data = v8a__calloc(1, 1)))
         return v8a__error_nomem("strings");
     return 0;
+corrupt:
+    return v8a__error_set(V8A_EFORMAT,
+                          "%s: table arrays: \"string_offset\" and \"string_data\" do not hold "
+                          "the %u strings the meta table says (corrupt database)",
+                          s->path, h->string_count);
 }
 
 static int load_rows(v8a_store *s, const char *sql, int ncols, uint64_t n,
@@ -687,27 +708,45 @@ int v8a_store_node_ids(v8a_store *s, uint64_t **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
-    sqlite3_stmt *st = NULL;
-    uint64_t *ids = NULL;
-    size_t cap = 0, k = 0;
-    int rc = sqlite3_prepare_v2(s->db, "SELECT id FROM node_rows ORDER BY id", -1, &st, NULL);
-    if (rc == SQLITE_OK) rc = SQLITE_ROW;
-    while (rc == SQLITE_ROW && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (v8a__grow((void **)&ids, &cap, k + 1, sizeof *ids) < 0) {
-            sqlite3_finalize(st);
-            v8a__free(ids);
-            return v8a__error_nomem("node ids");
+    uint64_t count;
+    uint64_t *id = NULL;
+    uint32_t *order = NULL;
+    int rc = meta_u64(s, "node_count", &count);
+    if (rc < 0) return rc;
+    if (count >= UINT32_MAX)
+        return v8a__error_set(V8A_EFORMAT, "%s: table meta: counts out of range", s->path);
+    if ((rc = load_array(s, "node_id", count, 8, (void **)&id, 0)) < 0 ||
+        (rc = load_array(s, "id_order", count, 4, (void **)&order, 0)) < 0)
+        goto done;
+    /* ids in order, in place: sorted[k] = id[order[k]], checked rising */
+    uint64_t *sorted = v8a__malloc((size_t)count * 8 + 8);
+    if (!sorted) {
+        rc = v8a__error_nomem("node ids");
+        goto done;
+    }
+    for (uint64_t k = 0; k < count; k++) {
+        if (order[k] >= count || (k && id[order[k]] <= sorted[k - 1])) {
+            v8a__free(sorted);
+            rc = v8a__error_set(V8A_EFORMAT,
+                                "%s: table arrays: \"id_order\" does not sort the node ids "
+                                "(corrupt database)",
+                                s->path);
+            goto done;
         }
-        ids[k++] = (uint64_t)sqlite3_column_int64(st, 0);
+        sorted[k] = id[order[k]];
     }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
-        v8a__free(ids);
-        return v8a__sqlite_error(s->db, rc, s->path, "read node ids");
-    }
-    *out = ids;
-    *n = k;
-    return 0;
+    *out = sorted;
+    *n = (size_t)count;
+done:
+    v8a__free(id);
+    v8a__free(order);
+    return rc;
+}
+
+int v8a_store_has_rows(v8a_store *s)
+{
+    char v[8];
+    return v8a_store_get_meta(s, "rows", v, sizeof v) == 0 && strcmp(v, "1") == 0;
 }
 
 int v8a_store_load_interfaces(v8a_store *s, v8a_interfaces **out)

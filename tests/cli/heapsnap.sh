@@ -65,10 +65,24 @@ run sql-csv 0 "$HS" sql "$T/six.v8adb" -f csv "SELECT id, type, name FROM nodes 
 run sql-edges 0 "$HS" sql "$T/six.v8adb" "SELECT count(*) AS n FROM edges WHERE from_id = 1" &&
     same sql-edges "$T/out" "n
 2"
+# a raw file's cache entry is written without the row tables; the first SQL
+# on it replaces the entry with one that has them
+run sql-raw-summary-first 0 "$HS" summary hand/six-fields.heapsnapshot
 run sql-raw-cached 0 "$HS" sql hand/six-fields.heapsnapshot "SELECT count(*) FROM nodes" &&
     same sql-raw-cached "$T/out" "count(*)
 10"
 ls "$T/cache/v8a/"*.v8adb >/dev/null 2>&1 || { echo "FAIL sql-raw-cached: no cache file"; fails=$((fails + 1)); }
+[ "$(ls "$T/cache/v8a/" | wc -l)" = 1 ] || { echo "FAIL sql-raw-cached: not one cache file"; fails=$((fails + 1)); }
+run sql-raw-again 0 "$HS" sql hand/six-fields.heapsnapshot "SELECT count(*) AS n FROM strings" &&
+    same sql-raw-again "$T/out" "n
+21"
+# --no-rows: the analysis commands work, SQL is refused with a way out
+run import-no-rows 0 "$HS" import -q --no-rows -o "$T/lean.v8adb" hand/six-fields.heapsnapshot
+run lean-summary 0 "$HS" summary -f csv "$T/lean.v8adb" &&
+    "$HS" summary -f csv hand/six-fields.heapsnapshot | diff -q - "$T/out" >/dev/null ||
+    { echo "FAIL lean-summary: differs from the snapshot's"; fails=$((fails + 1)); }
+run lean-sql 2 "$HS" sql "$T/lean.v8adb" "SELECT count(*) FROM nodes" &&
+    same lean-sql "$T/err" "heapsnap sql: $T/lean.v8adb: a database imported with --no-rows has no row tables (nodes, strings): query the snapshot itself, or import it again without --no-rows"
 run sql-json 0 "$HS" sql -f json "$T/six.v8adb" "SELECT 1 AS one, 'x' AS s, NULL AS z" &&
     same sql-json "$T/out" '[
   {

@@ -80,12 +80,19 @@ static void setup(void)
     fclose(f);
 }
 
-static const char *const meta_keys[] = {"node_count",           "edge_count",
-                                        "string_count",         "location_count",
-                                        "trace_function_count", "trace_node_count",
-                                        "sample_count",         "analysed",
-                                        "extra_native_bytes",   "header_trace_function_count",
-                                        "source_size",          "byte_order"};
+static const char *const meta_keys[] = {"node_count",
+                                        "edge_count",
+                                        "string_count",
+                                        "location_count",
+                                        "trace_function_count",
+                                        "trace_node_count",
+                                        "sample_count",
+                                        "analysed",
+                                        "extra_native_bytes",
+                                        "header_trace_function_count",
+                                        "source_size",
+                                        "byte_order",
+                                        "rows"};
 static const char *const arrays[] = {"node_type",
                                      "node_name",
                                      "node_id",
@@ -101,7 +108,9 @@ static const char *const arrays[] = {"node_type",
                                      "retained_size",
                                      "dominator",
                                      "distance",
-                                     "class"};
+                                     "class",
+                                     "string_data",
+                                     "string_offset"};
 static const char *const tables[] = {"strings",         "classes",    "locations", "trace_nodes",
                                      "trace_functions", "samples",    "fields",    "node_types",
                                      "edge_types",      "statistics", "meta",      "arrays",

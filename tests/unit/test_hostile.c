@@ -296,10 +296,17 @@ static void test_db_lying_counts(void)
         if (rc != V8A_EFORMAT) fprintf(stderr, "\n%s: %d\n", keys[i], rc);
         CU_ASSERT_PTR_NOT_NULL(strstr(v8a_error_last()->message, "corrupt database"));
     }
-    /* an array with a part missing, a string row missing */
+    /* an array with a part missing; strings cut, overlapping, unterminated */
     make_db(path, "DELETE FROM arrays WHERE name = 'edge_to'");
     CU_ASSERT_EQUAL(load_db(path), V8A_EFORMAT);
-    make_db(path, "DELETE FROM strings WHERE sid = 3");
+    make_db(path, "UPDATE arrays SET data = substr(data, 1, 10) WHERE name = 'string_data'");
+    CU_ASSERT_EQUAL(load_db(path), V8A_EFORMAT);
+    make_db(path, "UPDATE arrays SET data = substr(data, 1, 16) || substr(data, 9, 8) || "
+                  "substr(data, 25) WHERE name = 'string_offset'");
+    CU_ASSERT_EQUAL(load_db(path), V8A_EFORMAT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(v8a_error_last()->message, "corrupt database"));
+    make_db(path,
+            "UPDATE arrays SET data = replace(data, x'00', x'20') WHERE name = 'string_data'");
     CU_ASSERT_EQUAL(load_db(path), V8A_EFORMAT);
     make_db(path, "UPDATE arrays SET data = zeroblob(length(data) * 2) WHERE name = 'dominator'");
     CU_ASSERT_EQUAL(load_db(path), V8A_EFORMAT);

@@ -60,6 +60,32 @@ static void test_roundtrip(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(back);
     CU_ASSERT_EQUAL(heap_digest(back), heap_digest(h));
     CU_ASSERT_EQUAL(v8a_heap_file_size(back), v8a_heap_file_size(h));
+    CU_ASSERT(v8a_store_has_rows(s));
+    /* without the row tables: the same heap, the same node ids */
+    {
+        v8a_import_options io;
+        v8a_import_options_init(&io);
+        io.rows = 0;
+        const char *lean = tmp("after-lean.v8adb");
+        CU_ASSERT_EQUAL_FATAL(v8a_store_import(src, lean, &io), 0);
+        v8a_store *ls = NULL;
+        v8a_heap *lh = NULL;
+        CU_ASSERT_EQUAL_FATAL(v8a_store_open(&ls, lean), 0);
+        CU_ASSERT_FALSE(v8a_store_has_rows(ls));
+        CU_ASSERT_EQUAL(v8a_store_load_heap(ls, &lh), 0);
+        CU_ASSERT(lh && heap_digest(lh) == heap_digest(h));
+        uint64_t *ids = NULL, *lids = NULL;
+        size_t n = 0, ln = 0;
+        CU_ASSERT_EQUAL(v8a_store_node_ids(s, &ids, &n), 0);
+        CU_ASSERT_EQUAL(v8a_store_node_ids(ls, &lids, &ln), 0);
+        CU_ASSERT_EQUAL(n, v8a_heap_node_count(h));
+        CU_ASSERT(n == ln && ids && lids && memcmp(ids, lids, n * sizeof *ids) == 0);
+        for (size_t k = 1; k < n; k++) CU_ASSERT_FATAL(ids[k - 1] < ids[k]);
+        free(ids);
+        free(lids);
+        v8a_heap_free(lh);
+        v8a_store_close(ls);
+    }
 
     sqlite3 *d = v8a_store_get_db(s);
     char buf[64];
@@ -195,8 +221,26 @@ static void test_cache(void)
     CU_ASSERT_EQUAL(v8a_cache_path(&cpath, snap, dir), 0);
     CU_ASSERT_STRING_EQUAL(v8a_store_get_path(s), cpath);
     v8a_store_close(s);
-    /* second open: from the cache */
+    /* second open: from the cache, which has no row tables */
     CU_ASSERT_EQUAL_FATAL(v8a_store_open_input(&s, snap, &o), 0);
+    CU_ASSERT_FALSE(v8a_store_was_imported(s));
+    CU_ASSERT_FALSE(v8a_store_has_rows(s));
+    CU_ASSERT_EQUAL(q_int(v8a_store_get_db(s),
+                          "SELECT count(*) FROM sqlite_master WHERE name IN ('nodes', 'strings')"),
+                    0);
+    v8a_store_close(s);
+    /* an open that needs them replaces the entry once; later ones reuse it */
+    o.rows = 1;
+    CU_ASSERT_EQUAL_FATAL(v8a_store_open_input(&s, snap, &o), 0);
+    CU_ASSERT(v8a_store_was_imported(s));
+    CU_ASSERT(v8a_store_has_rows(s));
+    CU_ASSERT_EQUAL(q_int(v8a_store_get_db(s), "SELECT count(*) FROM nodes"), 12);
+    v8a_store_close(s);
+    CU_ASSERT_EQUAL_FATAL(v8a_store_open_input(&s, snap, &o), 0);
+    CU_ASSERT_FALSE(v8a_store_was_imported(s));
+    v8a_store_close(s);
+    o.rows = 0;
+    CU_ASSERT_EQUAL_FATAL(v8a_store_open_input(&s, snap, &o), 0); /* rows do no harm */
     CU_ASSERT_FALSE(v8a_store_was_imported(s));
     v8a_store_close(s);
     CU_ASSERT_EQUAL(v8a_cache_lookup(&s, snap, dir), 0);

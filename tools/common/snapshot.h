@@ -7,11 +7,16 @@
 
 #include <v8a/v8a.h>
 
+/* cli_snapshot_open's flags */
+enum {
+    CLI_SNAP_QUIET = 1, /* no progress drawn (imports running side by side) */
+    CLI_SNAP_ROWS = 2   /* the row tables are needed (SQL): a raw file's import has them */
+};
+
 /* Opens a raw snapshot (imported into the cache, or a temporary database
- * with no_cache) or a database. With `quiet` no progress is drawn (for
- * imports running side by side). 0, or a V8A_E* code with the library's
+ * with no_cache) or a database. 0, or a V8A_E* code with the library's
  * error set; nothing is printed. */
-int cli_snapshot_open(const char *path, int no_cache, int quiet, v8a_store **out);
+int cli_snapshot_open(const char *path, int no_cache, int flags, v8a_store **out);
 
 /* Loads the heap, and the analysis when a is not NULL. 0, or a V8A_E* code
  * with the library's error set; nothing is printed. */

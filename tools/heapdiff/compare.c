@@ -26,7 +26,7 @@ typedef struct {
 static void *open_one(void *p)
 {
     opener *o = p;
-    o->rc = cli_snapshot_open(o->path, o->no_cache, o->quiet, &o->s);
+    o->rc = cli_snapshot_open(o->path, o->no_cache, o->quiet ? CLI_SNAP_QUIET : 0, &o->s);
     if (o->rc < 0) snprintf(o->err, sizeof o->err, "%s", v8a_error_last()->message);
     return NULL;
 }

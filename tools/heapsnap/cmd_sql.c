@@ -97,7 +97,7 @@ int cmd_sql(int argc, char **argv)
     int i = hs_operands(argc, argv, 2, 2, cli_operand_index() >= argc ? "SNAPSHOT or DB" : "QUERY");
     if (i < 0) return CLI_TROUBLE;
     v8a_store *s = NULL;
-    if (hs_open(argv[i], ha.no_cache, &s)) return CLI_TROUBLE;
+    if (hs_open_rows(argv[i], ha.no_cache, &s)) return CLI_TROUBLE;
     cli_table *t = NULL;
     int rc = run(v8a_store_get_db(s), argv[i], argv[i + 1], &t);
     if (rc == 0 && t) rc = cli_table_emit(t, ha.output, ha.fmt, 0);

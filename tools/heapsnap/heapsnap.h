@@ -38,6 +38,9 @@ int hs_parse_id(const char *arg, uint64_t *id);
 
 /* Opens a snapshot or database (cli_fail on error: returns CLI_TROUBLE). */
 int hs_open(const char *path, int no_cache, v8a_store **out);
+/* hs_open for SQL: a raw snapshot's import has the row tables, and a
+ * database without them (imported with --no-rows) is refused. */
+int hs_open_rows(const char *path, int no_cache, v8a_store **out);
 /* Loads the heap, and the analysis when a is not NULL (computed if the
  * database has none). CLI_TROUBLE after printing the error. */
 int hs_load(v8a_store *s, v8a_heap **h, v8a_analysis **a);

@@ -15,6 +15,18 @@ int hs_open(const char *path, int no_cache, v8a_store **out)
     return cli_snapshot_open(path, no_cache, 0, out) < 0 ? cli_fail() : 0;
 }
 
+int hs_open_rows(const char *path, int no_cache, v8a_store **out)
+{
+    if (cli_snapshot_open(path, no_cache, CLI_SNAP_ROWS, out) < 0) return cli_fail();
+    if (v8a_store_has_rows(*out)) return 0;
+    v8a_store_close(*out);
+    *out = NULL;
+    cli_error("%s: a database imported with --no-rows has no row tables (nodes, strings): "
+              "query the snapshot itself, or import it again without --no-rows",
+              path);
+    return CLI_TROUBLE;
+}
+
 int hs_load(v8a_store *s, v8a_heap **h, v8a_analysis **a)
 {
     return cli_snapshot_load(s, h, a) < 0 ? cli_fail() : 0;

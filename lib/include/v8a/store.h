@@ -2,7 +2,9 @@
  *
  * A v8a database is a SQLite file with a versioned schema (docs/schema.md):
  * rows where users query rows (nodes, strings, locations, traces) and packed
- * arrays for the graph, from which a v8a_heap is rebuilt without parsing.
+ * arrays for the graph and the strings, from which a v8a_heap is rebuilt
+ * without parsing. The node and string rows are optional ("Rows" in
+ * docs/schema.md): the analysis never reads them.
  * Imports write a temporary file beside the target and rename it at the end,
  * so an interrupted import never leaves a database behind.
  */
@@ -21,7 +23,7 @@ typedef struct v8a_store v8a_store;
 typedef struct sqlite3 sqlite3;
 
 /* The schema version this library writes and reads (PRAGMA user_version). */
-#define V8A_SCHEMA_VERSION 3
+#define V8A_SCHEMA_VERSION 4
 /* PRAGMA application_id of v8a databases: "V8A1". */
 #define V8A_APPLICATION_ID 0x56384131
 
@@ -29,6 +31,11 @@ typedef struct v8a_import_options {
     v8a_read_options read;    /* how to read the snapshot */
     v8a_progress_cb progress; /* stages "parse" and "store"; NULL for none */
     void *payload;
+    /* 1 (the default): also write the row tables a user queries with SQL
+     * (strings, node_rows, node_stats and the view nodes). 0: the arrays
+     * and the small tables only, which is all the analysis commands read;
+     * the rows cost more than the parse (docs/schema.md, "Rows"). */
+    int rows;
 } v8a_import_options;
 
 void v8a_import_options_init(v8a_import_options *opts);
@@ -50,6 +57,10 @@ int v8a_store_open(v8a_store **out, const char *db_path);
 typedef struct v8a_open_options {
     int no_cache;          /* import raw files into a temporary database */
     const char *cache_dir; /* NULL: $XDG_CACHE_HOME/v8a or ~/.cache/v8a */
+    /* A raw file's import, cached or not, is written without the row tables
+     * (import.rows is ignored) unless this is set: then a cached import
+     * without them is replaced by one with them. */
+    int rows;
     v8a_import_options import;
 } v8a_open_options;
 
@@ -72,6 +83,10 @@ const char *v8a_store_get_path(const v8a_store *s);
 
 /* 1 when the database came from the cache or was imported by this open. */
 int v8a_store_was_imported(const v8a_store *s);
+
+/* 1 when the database has the row tables (strings, node_rows, node_stats,
+ * the view nodes), 0 when it was imported without them. */
+int v8a_store_has_rows(v8a_store *s);
 
 /* Copies the meta value for key into buf (NUL-terminated, cut at cap).
  * Returns 0, V8A_ENOTFOUND when the key is absent (buf is then ""). */
