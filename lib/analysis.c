@@ -1,14 +1,19 @@
 /* analysis.c - running DevTools' analysis passes over a heap, and the getters.
  *
- * The passes run in DevTools' order (docs/analysis.md); each one's output is
- * an array that the later ones read. The retainer index is built once and
- * shared.
+ * The passes give DevTools' results (docs/analysis.md); each one's output is
+ * an array that the later ones read. Once the essential edges are known, the
+ * dominator tree (the longest pass) runs on a second thread while this one
+ * computes the shallow sizes, distances and class names, which do not need
+ * it; the retained sizes and the class totals follow. The retainer index is
+ * built once and shared.
  */
 #include "alloc.h"
 #include "analysis_internal.h"
 #include "error.h"
 #include "strmap.h"
 
+#include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 void v8a_analysis_options_init(v8a_analysis_options *o)
@@ -21,8 +26,8 @@ void v8a_analysis_free(v8a_analysis *a)
     if (!a) return;
     v8a__graph_free(&a->g);
     v8a__ephemerons_free(&a->eph);
-    void *arrays[] = {a->detached, a->page,     a->essential, a->shallow,
-                      a->dom,      a->retained, a->distance,  a->cls};
+    void *arrays[] = {a->detached, a->page,     a->essential, a->shallow, a->dom,
+                      a->preorder, a->retained, a->distance,  a->cls};
     for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++) v8a__free(arrays[i]);
     for (uint32_t c = 0; c < a->class_count; c++) {
         v8a__free((char *)a->classes[c].name);
@@ -68,6 +73,42 @@ int v8a__mark_summary(v8a_analysis *a)
     return 0;
 }
 
+/* The dominator tree on its own thread; its error, which is per thread,
+ * travels back in msg. */
+typedef struct {
+    v8a_analysis *a;
+    int rc;
+    char msg[512];
+} dom_job;
+
+static void *dom_thread(void *arg)
+{
+    dom_job *j = arg;
+    j->rc = v8a__dominators(j->a);
+    if (j->rc < 0 && v8a_error_last())
+        snprintf(j->msg, sizeof j->msg, "%s", v8a_error_last()->message);
+    return NULL;
+}
+
+/* Dominators beside shallow sizes, distances and class names; the passes
+ * that need both after. */
+static int middle_passes(v8a_analysis *a)
+{
+    dom_job j = {a, 0, ""};
+    pthread_t th;
+    int threaded = pthread_create(&th, NULL, dom_thread, &j) == 0;
+    if (!threaded) dom_thread(&j);
+    int rc = v8a__shallow_sizes(a);
+    if (rc == 0) rc = v8a__distances(a);
+    if (rc == 0) rc = step(a, "analyse", 5);
+    if (rc == 0) rc = v8a__class_names(a);
+    if (threaded) pthread_join(th, NULL);
+    if (rc < 0) return rc;
+    if (j.rc < 0) return v8a__error_set(j.rc, "%s", j.msg);
+    if ((rc = v8a__retained_sizes(a)) < 0 || (rc = v8a__class_sizes(a)) < 0) return rc;
+    return 0;
+}
+
 int v8a_analyze(v8a_analysis **out, const v8a_heap *h, const v8a_analysis_options *opts)
 {
     *out = NULL;
@@ -91,9 +132,7 @@ int v8a_analyze(v8a_analysis **out, const v8a_heap *h, const v8a_analysis_option
     int rc;
     if ((rc = step(a, "analyse", 1)) < 0 || (rc = v8a__dom_state(a)) < 0 ||
         (rc = v8a__ephemerons_scan(a)) < 0 || (rc = v8a__flags_and_essential(a)) < 0 ||
-        (rc = step(a, "analyse", 2)) < 0 || (rc = v8a__shallow_sizes(a)) < 0 ||
-        (rc = v8a__dominators(a)) < 0 || (rc = step(a, "analyse", 5)) < 0 ||
-        (rc = v8a__distances(a)) < 0 || (rc = v8a__classes(a)) < 0 ||
+        (rc = step(a, "analyse", 2)) < 0 || (rc = middle_passes(a)) < 0 ||
         (rc = v8a__mark_summary(a)) < 0 || (rc = step(a, "analyse", 7)) < 0) {
         v8a_analysis_free(a);
         return rc;

@@ -652,7 +652,7 @@ static uint32_t *location_index(const v8a_heap *h, int *oom)
 
 /* The Summary aggregates of every class, from a->cls: count, shallow size,
  * minimum distance, retained size. */
-static int aggregate_classes(v8a_analysis *a)
+int v8a__class_sizes(v8a_analysis *a)
 {
     uint32_t n = a->h->node_count;
     for (uint32_t i = 0; i < a->class_count; i++) {
@@ -676,7 +676,7 @@ static int aggregate_classes(v8a_analysis *a)
     return class_retained(a);
 }
 
-int v8a__classes(v8a_analysis *a)
+int v8a__class_names(v8a_analysis *a)
 {
     const v8a_heap *h = a->h;
     uint32_t n = h->node_count;
@@ -718,7 +718,6 @@ int v8a__classes(v8a_analysis *a)
         }
         a->cls[o] = (uint32_t)k;
     }
-    rc = aggregate_classes(a);
     goto done;
 oom:
     rc = v8a__error_nomem("classes");
@@ -780,7 +779,7 @@ int v8a_analysis_apply_interfaces(v8a_analysis *a, const v8a_interfaces *defs)
         }
         a->cls[o] = (uint32_t)k;
     }
-    if ((rc = aggregate_classes(a)) == 0) rc = v8a__mark_summary(a);
+    if ((rc = v8a__class_sizes(a)) == 0) rc = v8a__mark_summary(a);
     goto done;
 oom:
     rc = v8a__error_nomem("classes");

@@ -9,7 +9,9 @@
  * children of the root, unsearched, and end up dominated by the root. The
  * result is the dominator tree of the essential graph plus an edge from the
  * root to every node without an essential retainer (docs/analysis.md).
- * Retained sizes are summed bottom-up in reverse preorder.
+ * v8a__dominators needs only the essential edges, so it runs beside the
+ * shallow sizes, distances and class names (analysis.c); it keeps the DFS
+ * preorder, in which v8a__retained_sizes then sums bottom-up.
  */
 #include "alloc.h"
 #include "analysis_internal.h"
@@ -191,19 +193,31 @@ int v8a__dominators(v8a_analysis *a)
     }
 
     a->dom = v8a__malloc((size_t)n * 4 + 4);
-    a->retained = v8a__malloc((size_t)n * 8 + 8);
-    if (!a->dom || !a->retained || s.oom) {
+    if (!a->dom || s.oom) {
         lt_free(&s);
         return v8a__error_nomem("dominators");
     }
-    for (uint32_t o = 0; o < n; o++) {
-        a->dom[o] = s.dom[o + 1] - 1;
-        a->retained[o] = a->shallow[o];
-    }
-    for (uint32_t i = s.count; i >= 2; i--) {
-        uint32_t o = s.vertex[i] - 1;
+    for (uint32_t o = 0; o < n; o++) a->dom[o] = s.dom[o + 1] - 1;
+    /* the preorder, as ordinals, in vertex's own storage (s.count == n) */
+    for (uint32_t i = 1; i <= s.count; i++) s.vertex[i - 1] = s.vertex[i] - 1;
+    a->preorder = s.vertex;
+    s.vertex = NULL;
+    lt_free(&s);
+    return 0;
+}
+
+int v8a__retained_sizes(v8a_analysis *a)
+{
+    uint32_t n = a->h->node_count;
+    a->retained = v8a__malloc((size_t)n * 8 + 8);
+    if (!a->retained) return v8a__error_nomem("retained sizes");
+    memcpy(a->retained, a->shallow, (size_t)n * 8);
+    /* children before their dominators: reverse preorder, the root last */
+    for (uint32_t i = n - 1; i >= 1; i--) {
+        uint32_t o = a->preorder[i];
         a->retained[a->dom[o]] += a->retained[o];
     }
-    lt_free(&s);
+    v8a__free(a->preorder);
+    a->preorder = NULL;
     return 0;
 }

@@ -52,6 +52,7 @@ struct v8a_analysis {
     uint8_t *essential;      /* per edge, bit e: counts for dominators */
     uint64_t *shallow;       /* per node */
     uint32_t *dom;           /* per node: immediate dominator ordinal */
+    uint32_t *preorder;      /* the dominators' DFS order, until the retained sizes */
     uint64_t *retained;      /* per node */
     int32_t *distance;       /* per node */
     uint32_t *cls;           /* per node: class index */
@@ -69,8 +70,10 @@ int v8a__dom_state(v8a_analysis *a);
 int v8a__flags_and_essential(v8a_analysis *a);
 int v8a__shallow_sizes(v8a_analysis *a);
 int v8a__dominators(v8a_analysis *a);
+int v8a__retained_sizes(v8a_analysis *a);
 int v8a__distances(v8a_analysis *a);
-int v8a__classes(v8a_analysis *a);
+int v8a__class_names(v8a_analysis *a);
+int v8a__class_sizes(v8a_analysis *a);
 void v8a__statistics(v8a_analysis *a);
 int v8a__mark_summary(v8a_analysis *a);
 
