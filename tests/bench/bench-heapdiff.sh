@@ -4,8 +4,8 @@
 #
 # usage: tests/bench/bench-heapdiff.sh [SIZE_MB ...]   (default: 100 500)
 #
-# Measured: json_verify on the first snapshot; `heapsnap import --no-cache`
-# of it (one import); `heapdiff --no-cache A B` (two imports, side by side on
+# Measured: json_verify on the first snapshot; `heapsnap import --no-rows`
+# of it (one import, as heapdiff imports a raw file); `heapdiff --no-cache A B` (two imports, side by side on
 # the cores, then the comparison); `heapdiff` on the two databases (the
 # comparison alone). Targets (the heapdiff issue): raw heapdiff within 1.3x
 # one import; peak RSS under one file's size.
@@ -45,8 +45,8 @@ for n in "${SIZES[@]}"; do
     echo "measuring $n MB..." >&2
     cat "$a" "$b" >/dev/null
     measure --stdin "$a" json_verify json_verify -q
-    measure --rm "$WORK/a.db" import "$HEAPSNAP" import "$a" -o "$WORK/a.db"
-    "$HEAPSNAP" import "$b" -o "$WORK/b.db" 2>/dev/null
+    measure --rm "$WORK/a.db" import "$HEAPSNAP" import -q --no-rows "$a" -o "$WORK/a.db"
+    "$HEAPSNAP" import -q --no-rows "$b" -o "$WORK/b.db"
     measure diff_raw "$HEAPDIFF" --no-cache "$a" "$b"
     measure diff_db "$HEAPDIFF" "$WORK/a.db" "$WORK/b.db"
     ROWS+=("$n|$(stat -c %s "$a")|${WALL[json_verify]}|${WALL[import]}|${RSS[import]}|${WALL[diff_raw]}|${RSS[diff_raw]}|${WALL[diff_db]}|${RSS[diff_db]}")

@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
-# bench-import.sh: time `heapsnap import` against yajl's bare parse
-# (`json_verify`) on node-generated heap snapshots of the given sizes.
+# bench-import.sh: time the heap snapshot work against yajl's bare parse
+# (`json_verify`) on node-generated heap snapshots of the given sizes:
+#   analyse  parse + analysis in memory, nothing stored (tests/bench/analyse.c:
+#            the work of DESIGN.md's first budget)
+#   lean     heapsnap import --no-rows: the same, stored (what a command given
+#            the raw snapshot writes to the cache)
+#   import   heapsnap import: with the row tables for SQL
+#   summary  heapsnap summary --no-cache: a user's first command on the file
 #
 # usage: tests/bench/bench-import.sh [--gen-only] [SIZE_MB ...]   (default: 100 500)
 #
 # env:
 #   HEAPSNAP   heapsnap binary (default build/tools/heapsnap; a relative path
 #              is taken relative to the repository root)
+#   ANALYSE    bench_analyse binary (default: beside it, build/tests/bench_analyse)
 #   BENCH_DIR  where snapshots and databases go (default ${TMPDIR:-/tmp}/v8a-bench);
 #              never inside the repository
 #   REPEAT     runs per measurement, the best wall time is kept (default 1)
@@ -22,6 +29,7 @@ ROOT=$(cd "$SCRIPT_DIR/../.." && pwd)
 
 HEAPSNAP=${HEAPSNAP:-build/tools/heapsnap}
 [[ $HEAPSNAP == /* ]] || HEAPSNAP="$ROOT/$HEAPSNAP"
+ANALYSE=${ANALYSE:-$(dirname "$(dirname "$HEAPSNAP")")/tests/bench_analyse}
 BENCH_DIR=${BENCH_DIR:-${TMPDIR:-/tmp}/v8a-bench}
 REPEAT=${REPEAT:-1}
 NODE=${NODE:-node}
@@ -53,6 +61,7 @@ command -v "$NODE" >/dev/null || die "node not found"
 if [[ $GEN_ONLY -eq 0 ]]; then
     command -v json_verify >/dev/null || die "json_verify not found (apt-get install yajl-tools)"
     [[ -x $HEAPSNAP ]] || die "$HEAPSNAP not built; build it or use --gen-only"
+    [[ -x $ANALYSE ]] || die "$ANALYSE not built (the bench_analyse target)"
 fi
 
 WORK=$(mktemp -d "$BENCH_DIR/.run.XXXXXX")
@@ -84,6 +93,7 @@ fi
 # --- measure -----------------------------------------------------------------
 
 ROWS=()
+CMD_ROWS=()
 DT_ROWS=()
 HST_DIR=${V8A_HST_DIR:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/v8a/conformance/hst-1.1.3}
 for f in "${FILES[@]}"; do
@@ -94,7 +104,10 @@ for f in "${FILES[@]}"; do
 
     # Measured commands: one line each.
     measure --stdin "$f" json_verify json_verify -q
-    measure --rm "$db" import "$HEAPSNAP" import "$f" -o "$db"
+    measure analyse "$ANALYSE" "$f"
+    measure --rm "$db" lean "$HEAPSNAP" import -q --no-rows "$f" -o "$db"
+    measure summary env XDG_CACHE_HOME="$WORK/cache" "$HEAPSNAP" summary --no-cache --top 5 "$f"
+    measure --rm "$db" import "$HEAPSNAP" import -q "$f" -o "$db"
     # DevTools' own worker (heap-snapshot-toolkit), when the conformance test
     # has installed it: the same file parsed and analysed, side by side
     if [[ -d $HST_DIR/node_modules/heap-snapshot-toolkit ]]; then
@@ -107,6 +120,9 @@ for f in "${FILES[@]}"; do
     sz=$(stat -c %s "$f")
     dbsz=$(stat -c %s "$db" 2>/dev/null || echo 0)
     ROWS+=("$(basename "$f")|$sz|$(header_count "$f" node_count)|$(header_count "$f" edge_count)|${WALL[json_verify]}|${RSS[json_verify]}|${WALL[import]}|${RSS[import]}|$dbsz")
+    for m in analyse lean summary import; do
+        CMD_ROWS+=("$(basename "$f")|$m|${WALL[$m]}|${RSS[$m]}|${WALL[json_verify]}|$sz")
+    done
 done
 
 # --- report ------------------------------------------------------------------
@@ -115,24 +131,30 @@ echo
 echo "v8a import benchmark  ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, REPEAT=$REPEAT, best wall time)"
 echo "heapsnap: $HEAPSNAP"
 echo
-row() { printf '%-26s %8s %9s %10s %8s %8s %8s %8s %6s %8s %8s\n' "$@"; }
-row file MiB nodes edges jv_s jv_MiB imp_s imp_MiB ratio rss/file db_MiB
-for r in "${ROWS[@]}"; do
-    IFS='|' read -r name sz nc ec jw jr iw ir dbsz <<<"$r"
+printf '%-26s %-8s %8s %9s %7s %9s\n' file work wall_s peak_MiB x_jv rss/file
+for r in "${CMD_ROWS[@]}"; do
+    IFS='|' read -r name m w rss jw sz <<<"$r"
     fm=$(mib "$sz")
-    ratio=$(awk -v a="$iw" -v b="$jw" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
-    rss_ratio=$(awk -v a="$ir" -v b="$fm" 'BEGIN { printf "%.2f", a / b }')
-    row "$name" "$fm" "$nc" "$ec" "$jw" "$jr" "$iw" "$ir" "$ratio" "$rss_ratio" "$(mib "$dbsz")"
+    printf '%-26s %-8s %8s %9s %7s %9s\n' "$name" "$m" "$w" "$rss" \
+        "$(awk -v a="$w" -v b="$jw" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')" \
+        "$(awk -v a="$rss" -v b="$fm" 'BEGIN { printf "%.2f", a / b }')"
 done
 echo
-echo "targets (DESIGN.md, Budgets): import wall <= 2x json_verify; import peak RSS below the file size"
 for r in "${ROWS[@]}"; do
     IFS='|' read -r name sz nc ec jw jr iw ir dbsz <<<"$r"
+    echo "  $name: $(mib "$sz") MiB, $nc nodes, $ec edges; json_verify $jw s; database $(mib "$dbsz") MiB"
+done
+echo
+echo "targets (DESIGN.md, Budgets): parse + dominators + retained sizes (analyse) <= 2x json_verify;"
+echo "peak RSS below the file size"
+for r in "${CMD_ROWS[@]}"; do
+    IFS='|' read -r name m w rss jw sz <<<"$r"
+    [[ $m == analyse || $m == lean ]] || continue
     fm=$(mib "$sz")
-    t=$(awk -v a="$iw" -v b="$jw" 'BEGIN { print (a <= 2 * b ? "PASS" : "OVER") }')
-    m=$(awk -v a="$ir" -v b="$fm" 'BEGIN { print (a < b ? "PASS" : "OVER") }')
-    printf '  %-26s time %s (%.2fx json_verify)   rss %s (%s of %s MiB)\n' "$name" "$t" \
-        "$(awk -v a="$iw" -v b="$jw" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')" "$m" "$ir" "$fm"
+    t=$(awk -v a="$w" -v b="$jw" 'BEGIN { print (a <= 2 * b ? "PASS" : "OVER") }')
+    k=$(awk -v a="$rss" -v b="$fm" 'BEGIN { print (a < b ? "PASS" : "OVER") }')
+    printf '  %-26s %-8s time %s (%.2fx json_verify)   rss %s (%s of %s MiB)\n' "$name" "$m" "$t" \
+        "$(awk -v a="$w" -v b="$jw" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')" "$k" "$rss" "$fm"
 done
 if [[ ${#DT_ROWS[@]} -gt 0 ]]; then
     echo

@@ -6,6 +6,9 @@
 #include "cli.h"
 
 #include <getopt.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -248,7 +251,7 @@ int cli_dispatch(const char *tool, const cli_command *commands, const char *syno
                  char **argv)
 {
     cli_set_name(tool, NULL);
-    cli_ignore_file_size_signal();
+    cli_process_setup();
     const char *a = argc > 1 ? argv[1] : NULL;
     int help = a && (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0 || strcmp(a, "help") == 0);
     if (!a || help) {
@@ -328,12 +331,20 @@ char *cli_default_db(const char *in, const char *const *suffixes)
     return out;
 }
 
-void cli_ignore_file_size_signal(void)
+void cli_process_setup(void)
 {
     /* past a file-size limit (ulimit -f, quotas) writes then fail with EFBIG
      * and the output's temporary file is removed, instead of the process
      * dying with SIGXFSZ and leaving it behind */
     signal(SIGXFSZ, SIG_IGN);
+#ifdef __GLIBC__
+    /* Arrays of a large heap (24 MB per 4-byte column of 6 million nodes)
+     * are mapped and unmapped whole: glibc's moving threshold would put the
+     * analysis's scratch arrays on the heap after the first big free, where
+     * freeing them does not give the memory back (heapdiff then holds one
+     * import's scratch while the next runs). */
+    mallopt(M_MMAP_THRESHOLD, 1 << 20);
+#endif
 }
 
 int cli_format_option(const char *arg, cli_format *out)

@@ -102,8 +102,10 @@ int cli_parse_count(const char *opt, const char *arg, long *out);
  * "stdin.v8adb" for "-". The caller frees it; NULL when out of memory. */
 char *cli_default_db(const char *input, const char *const *suffixes);
 
-/* Ignores SIGXFSZ, so writes past a file-size limit fail (EFBIG) and are
- * cleaned up. cli_dispatch does it; tools without subcommands call it. */
-void cli_ignore_file_size_signal(void);
+/* Process-wide settings of a tool: SIGXFSZ ignored, so writes past a
+ * file-size limit fail (EFBIG) and are cleaned up; large blocks always
+ * mapped, so freed arrays go back to the system. cli_dispatch does it;
+ * tools without subcommands call it first. */
+void cli_process_setup(void);
 
 #endif

@@ -36,7 +36,7 @@ static const cli_option options[] = {
     {"growth", OPT_GROWTH, "N", "explain the N classes that grew most (default 3; 0: none)"},
     {"paths", OPT_PATHS, "N", "retainer paths per class (default 3)"},
     {"all", OPT_ALL, NULL, "also classes without new or deleted objects (DevTools hides them)"},
-    {"jobs", 'j', "N", "import up to N raw snapshots at once, 1 to 3 (default: the cores)"},
+    {"jobs", 'j', "N", "import up to N raw snapshots at once, 1 to 3 (default: half the cores)"},
     {"no-cache", OPT_NO_CACHE, NULL, "import raw snapshots afresh, into temporary files"},
     {"help", 'h', NULL, "show this help"},
     {"version", 'V', NULL, "show the version"},
@@ -82,14 +82,16 @@ static int compile(v8a_regex **re, const char *pattern, const char *what)
 int main(int argc, char **argv)
 {
     cli_set_name("heapdiff", NULL);
-    cli_ignore_file_size_signal();
+    cli_process_setup();
     hd_options o;
     memset(&o, 0, sizeof o);
     o.fmt = HD_TEXT;
     o.top = -2; /* by format */
     o.growth = 3;
     o.paths = 3;
-    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    /* an import keeps two cores busy (its parse and its analysis each run
+     * on two threads): more at once only adds memory on a small machine */
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN) / 2;
     o.jobs = ncpu < 1 ? 1 : ncpu > 3 ? 3 : (int)ncpu;
     const char *only = NULL, *ignore = NULL, *arg;
     const char **gates = calloc((size_t)argc + 1, sizeof *gates);
