@@ -265,33 +265,124 @@ static void signature_label(const v8a_analysis *a, uint32_t e, char *buf, size_t
     v8a_edge_label(a, e, buf, cap);
 }
 
-/* Appends the signature of path p to a buffer. */
-static int signature(const v8a_analysis *a, const v8a_path *p, char **buf, size_t *cap, size_t *len)
+/* One part of a signature: " > " when not first, the node's class (a
+ * synthetic node by its own name: "(GC roots)"), cut at 200 bytes. */
+static size_t class_part(const v8a_analysis *a, uint32_t o, int first, char *part, size_t cap)
 {
-    *len = 0;
-    /* start below the synthetic root: "global.leaked[] > Array..." */
-    for (uint32_t i = p->len > 1 ? 1 : 0; i < p->len; i++) {
-        char part[600];
-        uint32_t o = p->nodes[i];
-        /* synthetic nodes by their own names: "(GC roots)", "(Handle scope)" */
-        const char *cls = a->h->node_type[o] == (uint8_t)a->nt.synthetic
-                              ? v8a_heap_string(a->h, a->h->node_name[o], NULL)
-                              : a->classes[a->cls[o]].name;
-        int k;
-        if (i + 1 < p->len) {
-            char lab[300];
-            signature_label(a, p->edges[i], lab, sizeof lab);
-            k = snprintf(part, sizeof part, "%s%.200s%s", *len ? " > " : "", cls, lab);
-        } else {
-            k = snprintf(part, sizeof part, "%s%.200s", *len ? " > " : "", cls);
+    const char *cls = a->h->node_type[o] == (uint8_t)a->nt.synthetic
+                          ? v8a_heap_string(a->h, a->h->node_name[o], NULL)
+                          : a->classes[a->cls[o]].name;
+    int k = snprintf(part, cap, "%s%.200s", first ? "" : " > ", cls);
+    return k < 0 ? 0 : (size_t)k >= cap ? cap - 1 : (size_t)k;
+}
+
+/* Signatures of greedy paths, memoised per node: the greedy path of an
+ * object continues as the greedy path of its first hop, so the signature
+ * of t held by r over e is sig(r) + label(e) + " > " + class(t) (just
+ * class(t) when r is the root, which signatures leave out). Objects of a
+ * growing class mostly share a few retainers (a table, an array): each
+ * retainer's signature is written once. */
+typedef struct {
+    uint32_t *memo; /* per node: 0 not yet, 1 no path, k + 2 signature k */
+    size_t *at;     /* signature k is arena[at[k] .. at[k + 1]), its NUL last */
+    size_t nsig, atcap;
+    char *arena;
+    size_t len, cap;
+    char *tmp; /* the target's own signature */
+    size_t tmpcap;
+    uint32_t *up, *via; /* the walk: nodes without a signature yet, and their edges down */
+    size_t upcap, viacap;
+} sigs;
+
+static void sigs_free(sigs *s)
+{
+    v8a__free(s->memo);
+    v8a__free(s->at);
+    v8a__free(s->arena);
+    v8a__free(s->tmp);
+    v8a__free(s->up);
+    v8a__free(s->via);
+}
+
+/* A signature: holder's signature k (or none: -1), then the label of edge
+ * e (unless e is UINT32_MAX), then node o's part. Kept as signature
+ * nsig in the arena when keep is set (its index returned), else written to
+ * the scratch buffer (0 returned); -1 when out of memory. */
+static int64_t sig_add(sigs *s, const v8a_analysis *a, int64_t k, uint32_t e, uint32_t o, int keep)
+{
+    char lab[300], part[300];
+    size_t pl = k < 0 ? 0 : s->at[k + 1] - s->at[k] - 1, ll = 0;
+    if (e != UINT32_MAX) {
+        signature_label(a, e, lab, sizeof lab);
+        ll = strlen(lab);
+    }
+    size_t cl = class_part(a, o, k < 0, part, sizeof part);
+    size_t n = pl + ll + cl + 1;
+    char *d;
+    if (keep) {
+        if (v8a__grow((void **)&s->arena, &s->cap, s->len + n, 1) < 0 ||
+            v8a__grow((void **)&s->at, &s->atcap, s->nsig + 2, sizeof *s->at) < 0)
+            return -1;
+        d = s->arena + s->len;
+    } else {
+        if (v8a__grow((void **)&s->tmp, &s->tmpcap, n, 1) < 0) return -1;
+        d = s->tmp;
+    }
+    if (pl) memcpy(d, s->arena + s->at[k], pl); /* the arena moved, if at all, before */
+    memcpy(d + pl, lab, ll);
+    memcpy(d + pl + ll, part, cl);
+    d[pl + ll + cl] = '\0';
+    if (!keep) return 0;
+    s->len += n;
+    s->at[++s->nsig] = s->len; /* at[k] .. at[k + 1]: signature k and its NUL */
+    return (int64_t)s->nsig - 1;
+}
+
+/* The signature of t's greedy path into the scratch buffer: 0, -2 when t
+ * has no path to the root, -1 when out of memory. The signatures of the
+ * nodes above t are kept for the targets that share them. */
+static int sig_of(sigs *s, const v8a_analysis *a, uint32_t t)
+{
+    /* up from t until a node with a known signature (u) or the root: up[i]
+     * is held by up[i + 1] (or u) over via[i] */
+    size_t n = 0;
+    uint32_t u = t;
+    int limited = 0;
+    for (;;) {
+        if (s->memo[u] == 1) goto no_path;
+        if (s->memo[u] >= 2 && u != t) break;
+        if (v8a__grow((void **)&s->up, &s->upcap, n + 1, 4) < 0) return -1;
+        if (v8a__grow((void **)&s->via, &s->viacap, n + 1, 4) < 0) return -1;
+        s->up[n] = u;
+        s->via[n] = UINT32_MAX;
+        n++;
+        if (u == a->root) break;
+        uint32_t r, e;
+        if (n > MAX_HOPS) {
+            limited = 1;
+            goto no_path;
         }
-        if (k < 0) k = 0;
-        if ((size_t)k >= sizeof part) k = (int)sizeof part - 1;
-        if (v8a__grow((void **)buf, cap, *len + (size_t)k + 1, 1) < 0) return -1;
-        memcpy(*buf + *len, part, (size_t)k + 1);
-        *len += (size_t)k;
+        if (!next_hop(a, u, 0, &r, &e)) goto no_path;
+        s->via[n - 1] = e;
+        u = r;
+    }
+    /* down again, each node's signature from its holder's; t's not kept */
+    for (size_t i = n; i-- > 0;) {
+        uint32_t o = s->up[i];
+        uint32_t holder = i + 1 < n ? s->up[i + 1] : u;
+        int64_t k;
+        if (o == a->root || holder == a->root) /* signatures start below the root */
+            k = sig_add(s, a, -1, UINT32_MAX, o, i > 0);
+        else
+            k = sig_add(s, a, (int64_t)s->memo[holder] - 2, s->via[i], o, i > 0);
+        if (k < 0) return -1;
+        if (i > 0) s->memo[o] = (uint32_t)k + 2;
     }
     return 0;
+no_path:
+    if (!limited)
+        for (size_t i = 0; i < n; i++) s->memo[s->up[i]] = 1;
+    return -2;
 }
 
 void v8a_path_groups_free(v8a_path_group *g, size_t n)
@@ -313,6 +404,14 @@ static int cmp_groups(const void *x, const void *y)
     return strcmp(a->signature, b->signature);
 }
 
+/* The greedy path of t, root first, into *p. 0, or -1 when out of memory. */
+static int greedy_path(const v8a_analysis *a, chain *c, uint32_t t, v8a_path *p)
+{
+    c->len = 0;
+    if (chain_push(c, t, 0) < 0 || complete(a, c) < 0) return -1;
+    return to_path(c, p);
+}
+
 int v8a_retainer_groups(v8a_path_group **out, size_t *ngroups, v8a_analysis *a,
                         const uint32_t *targets, size_t n)
 {
@@ -323,50 +422,39 @@ int v8a_retainer_groups(v8a_path_group **out, size_t *ngroups, v8a_analysis *a,
     v8a__strmap map;
     v8a__strmap_init(&map);
     v8a_path_group *g = NULL;
-    size_t gcap = 0, ng = 0, bcap = 0, blen = 0;
-    char *buf = NULL;
+    size_t gcap = 0, ng = 0;
     chain c = {0};
+    sigs S;
+    memset(&S, 0, sizeof S);
+    S.memo = v8a__calloc((size_t)a->h->node_count + 1, 4);
+    S.at = v8a__calloc(1, sizeof *S.at); /* at[0] = 0 */
+    S.atcap = 1;
+    if (!S.memo || !S.at) goto oom;
     for (size_t i = 0; i < n; i++) {
         uint32_t t = targets[i];
         if (t >= a->h->node_count || a->distance[t] < 0) continue;
-        c.len = 0;
-        if (chain_push(&c, t, 0) < 0) goto oom;
-        int done = complete(a, &c);
-        if (done < 0) goto oom;
-        if (done) continue;
-        v8a_path p;
-        if (to_path(&c, &p) < 0) goto oom;
-        if (signature(a, &p, &buf, &bcap, &blen) < 0) {
-            v8a__free(p.nodes);
-            v8a__free(p.edges);
-            goto oom;
-        }
+        int k = sig_of(&S, a, t);
+        if (k == -1) goto oom;
+        if (k == -2) continue;
+        const char *sig = S.tmp;
         int found;
-        int64_t k = v8a__strmap_put(&map, buf, blen, (uint32_t)ng, &found);
-        if (k < 0 || (!found && v8a__grow((void **)&g, &gcap, ng + 1, sizeof *g) < 0)) {
-            v8a__free(p.nodes);
-            v8a__free(p.edges);
-            goto oom;
-        }
-        uint32_t gi = found ? map.val[k] : (uint32_t)ng;
+        int64_t at = v8a__strmap_put(&map, sig, strlen(sig), (uint32_t)ng, &found);
+        if (at < 0) goto oom;
         if (!found) {
+            if (v8a__grow((void **)&g, &gcap, ng + 1, sizeof *g) < 0) goto oom;
             memset(&g[ng], 0, sizeof g[ng]);
-            if (!(g[ng].signature = v8a__strdup(buf))) {
-                v8a__free(p.nodes);
-                v8a__free(p.edges);
-                goto oom;
-            }
+            if (!(g[ng].signature = v8a__strdup(sig))) goto oom;
             ng++;
         }
+        uint32_t gi = map.val[at];
         v8a_path_group *grp = &g[gi];
         uint64_t r = a->retained[t];
         if (!grp->example.nodes || r > a->retained[grp->example.nodes[grp->example.len - 1]]) {
+            v8a_path p;
+            if (greedy_path(a, &c, t, &p) < 0) goto oom;
             v8a__free(grp->example.nodes);
             v8a__free(grp->example.edges);
             grp->example = p;
-        } else {
-            v8a__free(p.nodes);
-            v8a__free(p.edges);
         }
         grp->count++;
         grp->retained += r;
@@ -374,7 +462,7 @@ int v8a_retainer_groups(v8a_path_group **out, size_t *ngroups, v8a_analysis *a,
     if (ng) qsort(g, ng, sizeof *g, cmp_groups);
     v8a__free(c.nodes);
     v8a__free(c.edges);
-    v8a__free(buf);
+    sigs_free(&S);
     v8a__strmap_free(&map);
     *out = g;
     *ngroups = ng;
@@ -382,7 +470,7 @@ int v8a_retainer_groups(v8a_path_group **out, size_t *ngroups, v8a_analysis *a,
 oom:
     v8a__free(c.nodes);
     v8a__free(c.edges);
-    v8a__free(buf);
+    sigs_free(&S);
     v8a__strmap_free(&map);
     v8a_path_groups_free(g, ng);
     return v8a__error_nomem("paths");
