@@ -71,6 +71,18 @@ done
 if [ -f "$fx"/busy.heapprofile.gz ]; then zcat "$fx"/busy.heapprofile.gz >"$p/busy.heapprofile"; fi
 printf 'main;parse;JSON.parse 12\nmain;render 3\n' >"$p/folded.txt"
 
+# ---- fuzz_svg: two option bytes, then names (NUL between frames, two NULs
+# between stacks, 0x01 before a url; tests/fuzz/fuzz_svg.c) ----
+v=$out/fuzz_svg
+mkdir -p "$v"
+printf '\x00\x00main\0parse\0JSON.parse\0\0main\0render\0\0' >"$v/plain"
+printf '\x00\x08main\0<script>alert(1)</script>\x01file:///a&b.js\0\0main\0<img src=x onerror="alert(2)">\0\0</title>' >"$v/markup"
+printf '\x01\x00]]><script>alert(3)</script>\0<![CDATA[\0\0\x22><svg onload=alert(4)>\x01javascript:alert(5)\0\0' >"$v/cdata-static"
+printf '\x29\x00bad \xff\xfe utf8 \xe2\x82\0\xc0\x80\xed\xa0\x80\xf4\x90\x80\x80\0\0\xef\xbf\xbe\xef\xbf\xbf\0\0' >"$v/not-utf8-narrow"
+printf '\x1a\x02a\x09b\x0ac\x0dd\x1b[31me\x7ff\xc2\x85g\xe2\x80\xa8h\0\0&amp;&#10;&lt;\x27\x22\0\0' >"$v/controls-entities"
+printf '\x42\x05x\x01/app/node_modules/<pkg>/i.js\0y\x01/app/node_modules/@s/"q"/j.js\0\0(garbage collector)\0\0(idle)\0\0' >"$v/packages-heap"
+printf '\xc8\x0d\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\xe3\x81\xae\xe5\x90\x8d\xe5\x89\x8d_with_a_long_tail_that_does_not_fit\0\xf0\x9f\x98\x80\0\0' >"$v/long-wide"
+
 # ---- fuzz_fail_on: gates of both tools ----
 g=$out/fuzz_fail_on
 mkdir -p "$g"

@@ -51,6 +51,7 @@ opts_for() {
     fuzz_heap_faults) echo "-max_len=4096 -dict=tests/fuzz/heap.dict" ;;
     fuzz_store_load) echo "-max_len=32768" ;;
     fuzz_store_tables) echo "-max_len=256 -len_control=0" ;;
+    fuzz_svg) echo "-max_len=4096 -len_control=0 -dict=tests/fuzz/svg.dict" ;;
     *) echo "-max_len=4096" ;;
     esac
 }
