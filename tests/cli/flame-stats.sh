@@ -73,6 +73,11 @@ g,file:///app/d.js,5,1,,app,2,2,2,2,66.66666666666667,66.66666666666667"
 run top-real-json 0 "$FL" top -f json --top 0 busy.cpuprofile.gz -o "$T/top.json"
 run top-by-line 0 "$FL" top --by line -f markdown busy.cpuprofile.gz &&
     has top-by-line "$T/out" "| parseBody | .*busy-cpu.js:18:19 |$"
+# a name is text in Markdown too: no link, emphasis, code or strikethrough
+printf 'main;[click](javascript:alert(1)) 3\nmain;*bold*_u_`code`~s~\\x 2\n' >"$T/md.folded"
+run top-md-escaped 0 "$FL" top -f markdown "$T/md.folded" &&
+    has top-md-escaped "$T/out" '^| 3 us | 60% | 3 us | 60% | 1 | \\\[click\\\](javascript:alert(1)) |  |$' &&
+    has top-md-escaped "$T/out" '| \\\*bold\\\*\\_u\\_\\`code\\`\\~s\\~\\\\x |'
 run top-by-url 0 "$FL" top --by url -f csv busy.cpuprofile.gz &&
     has top-by-url "$T/out" "^,file:///.*busy-cpu.js,,,,app,"
 run top-by-package 0 "$FL" top --by package -f csv hand/legacy.cpuprofile &&

@@ -170,6 +170,10 @@ static void sb_escaped(sbuf *b, const char *s, size_t n, int markdown)
             sb_put(b, "&gt;", 4);
         } else if (markdown && c == '&') {
             sb_put(b, "&amp;", 5);
+        } else if (markdown && strchr("\\`*_[]~", c)) {
+            /* no emphasis, code, link or strikethrough made of a name */
+            char two[2] = {'\\', (char)c};
+            sb_put(b, two, 2);
         } else {
             sb_put(b, (const char *)&s[i], 1);
         }
