@@ -172,18 +172,24 @@ static int open_temporary(v8a_store **out, const char *path, const v8a_open_opti
         return v8a__error_set(V8A_EIO, "%s: cannot create a temporary database: %s", tmpl,
                               strerror(errno));
     close(fd);
-    int rc = v8a_store_import(path, tmpl, &io);
+    v8a_heap *h = NULL;
+    v8a_analysis *a = NULL;
+    int rc = v8a__store_import_keep(path, tmpl, &io, opts->keep ? &h : NULL, &a);
     if (rc < 0) {
         unlink(tmpl);
         return rc;
     }
     rc = v8a_store_open(out, tmpl);
     if (rc < 0) {
+        v8a_analysis_free(a);
+        v8a_heap_free(h);
         unlink(tmpl);
         return rc;
     }
     (*out)->temporary = 1;
     (*out)->imported = 1;
+    (*out)->kept_heap = h;
+    (*out)->kept_analysis = a;
     return 0;
 }
 
@@ -216,7 +222,9 @@ int v8a__cache_open(v8a_store **out, const char *path, const v8a_open_options *o
         v8a_error_clear();
     }
     v8a_import_options io = import_for(opts);
-    rc = v8a_store_import(path, file, &io);
+    v8a_heap *h = NULL;
+    v8a_analysis *a = NULL;
+    rc = v8a__store_import_keep(path, file, &io, opts->keep ? &h : NULL, &a);
     if (rc == V8A_EIO) {
         /* the cache is not writable after all (disk full, read-only): go on without it */
         v8a_error_clear();
@@ -225,7 +233,14 @@ int v8a__cache_open(v8a_store **out, const char *path, const v8a_open_options *o
     }
     if (rc < 0) goto done;
     rc = v8a_store_open(out, file);
-    if (rc == 0) (*out)->imported = 1;
+    if (rc == 0) {
+        (*out)->imported = 1;
+        (*out)->kept_heap = h;
+        (*out)->kept_analysis = a;
+    } else {
+        v8a_analysis_free(a);
+        v8a_heap_free(h);
+    }
 done:
     free(id.real);
     v8a__free(dir);

@@ -760,8 +760,9 @@ static void signal_state(build *b, int *field, int value)
 }
 
 /* After a successful parse: lets the store thread write the rest while this
- * thread analyses, hands it the analysis, and returns its result. */
-static int finish_thread(build *b, const v8a_heap *h)
+ * thread analyses, hands it the analysis, and returns its result. The
+ * analysis goes to *keep when keep is not NULL, else it is freed. */
+static int finish_thread(build *b, const v8a_heap *h, v8a_analysis **keep)
 {
     pthread_mutex_lock(&b->mu);
     b->w.h = h;
@@ -785,14 +786,18 @@ static int finish_thread(build *b, const v8a_heap *h)
     }
     pthread_join(b->thread, NULL);
     b->running = 0;
-    v8a_analysis_free(a);
+    if (keep && arc == 0 && b->rc == 0)
+        *keep = a;
+    else
+        v8a_analysis_free(a);
     if (arc < 0) return v8a__error_set(arc, "%s", amsg);
     if (b->rc < 0) v8a__error_set(b->rc, "%s", b->msg);
     return b->rc;
 }
 
-/* Analyses and writes everything after the node rows, on this thread. */
-static int finish_here(build *b, const v8a_heap *h)
+/* Analyses and writes everything after the node rows, on this thread; the
+ * analysis as finish_thread. */
+static int finish_here(build *b, const v8a_heap *h, v8a_analysis **keep)
 {
     v8a_analysis *a = NULL;
     b->w.h = h;
@@ -801,7 +806,10 @@ static int finish_here(build *b, const v8a_heap *h)
     if (!rc) rc = write_analysis(&b->w, a);
     if (!rc && b->w.opts->rows) rc = write_node_stats(b->w.db, b->w.path, a);
     if (!rc) rc = v8a__sqlite_exec(b->w.db, b->w.path, "COMMIT");
-    v8a_analysis_free(a);
+    if (keep && !rc)
+        *keep = a;
+    else
+        v8a_analysis_free(a);
     return rc;
 }
 
@@ -820,7 +828,7 @@ int v8a_store_write_heap(const v8a_heap *h, const char *db_path, const v8a_impor
         b.w.h = h;
         rc = write_node_rows(&b.w);
     }
-    if (rc == 0) rc = finish_here(&b, h);
+    if (rc == 0) rc = finish_here(&b, h, NULL);
     if (rc < 0) {
         build_discard(&b);
         return rc;
@@ -830,6 +838,15 @@ int v8a_store_write_heap(const v8a_heap *h, const char *db_path, const v8a_impor
 
 int v8a_store_import(const char *snapshot, const char *db_path, const v8a_import_options *opts)
 {
+    return v8a__store_import_keep(snapshot, db_path, opts, NULL, NULL);
+}
+
+int v8a__store_import_keep(const char *snapshot, const char *db_path,
+                           const v8a_import_options *opts, v8a_heap **keep_h, v8a_analysis **keep_a)
+{
+    v8a_analysis *a = NULL;
+    if (keep_h) *keep_h = NULL;
+    if (keep_a) *keep_a = NULL;
     v8a_import_options defaults;
     build b;
     if (!opts) {
@@ -854,7 +871,7 @@ int v8a_store_import(const char *snapshot, const char *db_path, const v8a_import
         return rc;
     }
     if (b.running) {
-        rc = finish_thread(&b, h);
+        rc = finish_thread(&b, h, keep_h ? &a : NULL);
     } else {
         /* no thread (no nodes hook, or the reader re-parsed): write it all now;
          * rows an interrupted thread left behind go with a fresh file */
@@ -864,12 +881,18 @@ int v8a_store_import(const char *snapshot, const char *db_path, const v8a_import
         }
         b.w.h = h;
         if (rc == 0) rc = write_node_rows(&b.w);
-        if (rc == 0) rc = finish_here(&b, h);
+        if (rc == 0) rc = finish_here(&b, h, keep_h ? &a : NULL);
     }
-    v8a_heap_free(h);
-    if (rc < 0) {
+    if (rc == 0)
+        rc = build_commit(&b);
+    else
         build_discard(&b);
-        return rc;
+    if (rc == 0 && keep_h && a) {
+        *keep_h = h;
+        *keep_a = a;
+        return 0;
     }
-    return build_commit(&b);
+    v8a_analysis_free(a);
+    v8a_heap_free(h);
+    return rc;
 }

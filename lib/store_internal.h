@@ -16,7 +16,18 @@ struct v8a_store {
     int temporary; /* unlink path on close */
     int imported;
     v8a_heap *heap; /* loaded on demand by the edges table */
+    /* What the import that made this database had in memory, handed to the
+     * first v8a_store_load_heap / _load_analysis instead of reading it
+     * back (v8a_open_options.keep) */
+    v8a_heap *kept_heap;
+    v8a_analysis *kept_analysis;
 };
+
+/* v8a_store_import that also returns the heap and its analysis, when
+ * keep_h is not NULL (both the caller's). */
+int v8a__store_import_keep(const char *snapshot, const char *db_path,
+                           const v8a_import_options *opts, v8a_heap **keep_h,
+                           v8a_analysis **keep_a);
 
 /* Configures SQLite once per process (multi-thread mode, no memory stats). */
 void v8a__sqlite_setup(void);

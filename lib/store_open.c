@@ -208,6 +208,8 @@ void v8a_store_close(v8a_store *s)
     if (s->db) sqlite3_close_v2(s->db);
     if (s->temporary && s->path) unlink(s->path);
     v8a_heap_free(s->heap);
+    v8a_analysis_free(s->kept_analysis); /* before the heap it points to */
+    v8a_heap_free(s->kept_heap);
     v8a__free(s->path);
     v8a__free(s);
 }
@@ -479,6 +481,11 @@ static int alloc_cols(void **cols[], const int sizes[], int n, uint64_t count)
 
 int v8a_store_load_heap(v8a_store *s, v8a_heap **out)
 {
+    if (s->kept_heap) { /* the import's own: once */
+        *out = s->kept_heap;
+        s->kept_heap = NULL;
+        return 0;
+    }
     char src[4096];
     uint64_t n, m, ns, nl, nf, nt, nsm, size = 0, mtime = 0, comp = 0;
     *out = NULL;
@@ -803,6 +810,11 @@ int v8a_store_load_analysis(v8a_store *s, const v8a_heap *h, v8a_analysis **out)
 {
     char buf[16];
     *out = NULL;
+    if (s->kept_analysis && s->kept_analysis->h == h) { /* the import's own, for its heap */
+        *out = s->kept_analysis;
+        s->kept_analysis = NULL;
+        return 0;
+    }
     if (v8a_store_get_meta(s, "analysed", buf, sizeof buf) < 0) {
         v8a_error_clear();
         return V8A_ENOTFOUND;
@@ -820,7 +832,8 @@ int v8a_store_load_analysis(v8a_store *s, const v8a_heap *h, v8a_analysis **out)
         (rc = load_array(s, "distance", n, 4, (void **)&a->distance, 0)) < 0 ||
         (rc = load_array(s, "class", n, 4, (void **)&a->cls, 0)) < 0 ||
         (rc = load_classes(s, a)) < 0 || (rc = load_statistics(s, a)) < 0 ||
-        (rc = v8a_store_load_interfaces(s, &a->ifaces)) < 0)
+        (rc = v8a_store_load_interfaces(s, &a->ifaces)) < 0 ||
+        (rc = v8a__dom_state(a)) < 0) /* not stored: a few ms to redo */
         goto fail;
     for (uint64_t i = 0; i < n; i++)
         if (a->dom[i] >= n || a->cls[i] >= a->class_count) {

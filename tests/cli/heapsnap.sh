@@ -160,6 +160,12 @@ run missing-file 2 "$HS" import nonexistent.heapsnapshot -o "$T/x.v8adb" &&
 run bad-db 2 "$HS" sql bad/not-json.heapsnapshot "SELECT 1"
 
 # ---- show: one object ----
+# a detached DOM node is detached whether the analysis was just made (a raw
+# snapshot's first open) or read back from a database (the state is not
+# stored: it is redone on load)
+run show-detached-raw 0 "$HS" show --no-cache hand/six-fields.heapsnapshot @2 &&
+    has show-detached-raw "$T/out" "^detached:      yes"
+run show-detached-db 0 "$HS" show "$T/six.v8adb" @2 && has show-detached-db "$T/out" "^detached:      yes"
 run show 0 "$HS" show app-after.heapsnapshot.gz @50981 --limit 2 && same show "$T/out" "id:            50981
 class:         Map
 type:          object

@@ -253,6 +253,37 @@ static void test_cache(void)
     CU_ASSERT(v8a_store_was_imported(s));
     v8a_store_close(s);
     free(cpath);
+    /* keep: the import's heap and analysis are the first loads' (equal to
+     * what the database holds), then the database is read */
+    {
+        v8a_open_options k = o;
+        k.no_cache = 1;
+        k.keep = 1;
+        v8a_heap *h1 = NULL, *h2 = NULL;
+        v8a_analysis *a1 = NULL, *a2 = NULL;
+        CU_ASSERT_EQUAL_FATAL(v8a_store_open_input(&s, snap, &k), 0);
+        CU_ASSERT_EQUAL(v8a_store_load_heap(s, &h1), 0);
+        CU_ASSERT_EQUAL(v8a_store_load_analysis(s, h1, &a1), 0);
+        CU_ASSERT_EQUAL(v8a_store_load_heap(s, &h2), 0);
+        CU_ASSERT_EQUAL(v8a_store_load_analysis(s, h2, &a2), 0);
+        CU_ASSERT_FATAL(h1 && h2 && a1 && a2 && h1 != h2 && a1 != a2);
+        CU_ASSERT_EQUAL(heap_digest(h1), heap_digest(h2));
+        uint32_t n = v8a_heap_node_count(h1);
+        for (uint32_t i = 0; i < n; i++) {
+            CU_ASSERT_EQUAL(v8a_analysis_retained_size(a1, i), v8a_analysis_retained_size(a2, i));
+            CU_ASSERT_EQUAL(v8a_analysis_dominator(a1, i), v8a_analysis_dominator(a2, i));
+            CU_ASSERT_EQUAL(v8a_analysis_class(a1, i), v8a_analysis_class(a2, i));
+            CU_ASSERT_EQUAL(v8a_analysis_is_detached(a1, i), v8a_analysis_is_detached(a2, i));
+        }
+        v8a_analysis_free(a1);
+        v8a_analysis_free(a2);
+        v8a_heap_free(h1);
+        v8a_heap_free(h2);
+        v8a_store_close(s);
+        /* kept and never loaded: freed with the store */
+        CU_ASSERT_EQUAL_FATAL(v8a_store_open_input(&s, snap, &k), 0);
+        v8a_store_close(s);
+    }
     /* no cache: a temporary database, gone after close */
     o.no_cache = 1;
     CU_ASSERT_EQUAL_FATAL(v8a_store_open_input(&s, snap, &o), 0);

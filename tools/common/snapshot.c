@@ -12,6 +12,7 @@ int cli_snapshot_open(const char *path, int no_cache, int flags, v8a_store **out
     v8a_open_options_init(&o);
     o.no_cache = no_cache;
     o.rows = (flags & CLI_SNAP_ROWS) != 0;
+    o.keep = (flags & CLI_SNAP_KEEP) != 0;
     o.import.progress = quiet ? NULL : cli_progress;
     int rc = v8a_store_open_input(out, path, &o);
     if (!quiet) cli_progress_done();

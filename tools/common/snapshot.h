@@ -10,7 +10,9 @@
 /* cli_snapshot_open's flags */
 enum {
     CLI_SNAP_QUIET = 1, /* no progress drawn (imports running side by side) */
-    CLI_SNAP_ROWS = 2   /* the row tables are needed (SQL): a raw file's import has them */
+    CLI_SNAP_ROWS = 2,  /* the row tables are needed (SQL): a raw file's import has them */
+    CLI_SNAP_KEEP = 4   /* the one heap of the command: an import's stays in memory for
+                           cli_snapshot_load (v8a_open_options.keep) */
 };
 
 /* Opens a raw snapshot (imported into the cache, or a temporary database

@@ -182,7 +182,7 @@ static int heap_profile(const char *path, int allocations, v8a_profile **out)
     v8a_store *s = NULL;
     v8a_heap *h = NULL;
     v8a_analysis *a = NULL;
-    int rc = cli_snapshot_open(path, 0, 0, &s);
+    int rc = cli_snapshot_open(path, 0, CLI_SNAP_KEEP, &s);
     if (rc == 0) rc = cli_snapshot_load(s, &h, allocations ? NULL : &a);
     if (rc == 0)
         rc = allocations ? v8a_profile_from_allocations(out, h) : v8a_profile_from_heap(out, h, a);

@@ -12,7 +12,7 @@
 
 int hs_open(const char *path, int no_cache, v8a_store **out)
 {
-    return cli_snapshot_open(path, no_cache, 0, out) < 0 ? cli_fail() : 0;
+    return cli_snapshot_open(path, no_cache, CLI_SNAP_KEEP, out) < 0 ? cli_fail() : 0;
 }
 
 int hs_open_rows(const char *path, int no_cache, v8a_store **out)
