@@ -12,15 +12,8 @@ set -u
 FL=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 FX=$(cd "$2" && pwd)
 HERE=$(cd "$(dirname "$0")" && pwd)
-BROWSER=""
-for b in chromium chromium-browser google-chrome; do
-    if command -v "$b" >/dev/null 2>&1; then BROWSER=$b; break; fi
-done
-if [ -z "$BROWSER" ]; then
-    echo "skip: no chromium installed"
-    exit 77
-fi
 . "$HERE/lib.sh"
+need_browser
 P=$FX/busy.cpuprofile.gz
 RE='^fib$'
 fail() {

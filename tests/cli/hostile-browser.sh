@@ -31,19 +31,12 @@ FL=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 HD=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
 FX=$(cd "$3" && pwd)
 HERE=$(cd "$(dirname "$0")" && pwd)
-BROWSER=""
-for b in chromium chromium-browser google-chrome; do
-    if command -v "$b" >/dev/null 2>&1; then BROWSER=$b; break; fi
-done
-if [ -z "$BROWSER" ]; then
-    echo "skip: no chromium installed"
-    exit 77
-fi
+. "$HERE/lib.sh"
+need_browser
 if ! command -v node >/dev/null 2>&1; then
     echo "skip: no node to write the heap snapshots"
     exit 77
 fi
-. "$HERE/lib.sh"
 fail() {
     echo "FAIL $1"
     fails=$((fails + 1))

@@ -45,3 +45,16 @@ finish() {
     echo "$((count - fails)) of $count checks passed"
     [ "$fails" = 0 ]
 }
+
+# need_browser: sets BROWSER to a headless-capable Chromium, or exits 77
+# (skipped) when there is none (.ci/run installs it)
+need_browser() {
+    BROWSER=""
+    for b in chromium chromium-browser google-chrome; do
+        if command -v "$b" >/dev/null 2>&1; then BROWSER=$b; break; fi
+    done
+    if [ -z "$BROWSER" ]; then
+        echo "skip: no chromium installed"
+        exit 77
+    fi
+}
