@@ -398,6 +398,13 @@ static int write_rest(writer *w)
         rc = write_array(w, "string_data", h->string_data, h->string_offset[h->string_count], 1);
     if (!rc)
         rc = write_array(w, "string_offset", h->string_offset, (uint64_t)h->string_count + 1, 8);
+    /* the locations too, so that loading needs no id lookup per row */
+    uint64_t nl = h->location_count;
+    if (!rc) rc = write_array(w, "loc_node", h->loc_node, nl, 4);
+    if (!rc) rc = write_array(w, "loc_script_id", h->loc_script_id, nl, 4);
+    if (!rc) rc = write_array(w, "loc_script_node", h->loc_script_node, nl, 4);
+    if (!rc) rc = write_array(w, "loc_line", h->loc_line, nl, 4);
+    if (!rc) rc = write_array(w, "loc_column", h->loc_column, nl, 4);
     return rc;
 }
 

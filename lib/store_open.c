@@ -422,6 +422,35 @@ static int load_rows(v8a_store *s, const char *sql, int ncols, uint64_t n,
     return 0;
 }
 
+/* The locations from their arrays (*done set), when the database has them;
+ * else the caller reads the rows. Node ordinals are checked as the reader
+ * checks them. */
+static int load_location_arrays(v8a_store *s, v8a_heap *h, uint64_t nl, int *done)
+{
+    static const char *const names[] = {"loc_node", "loc_script_id", "loc_script_node", "loc_line",
+                                        "loc_column"};
+    uint32_t **cols[] = {&h->loc_node, &h->loc_script_id, &h->loc_script_node, &h->loc_line,
+                         &h->loc_column};
+    int64_t parts = 0;
+    *done = 0;
+    int rc = query_int(s, "SELECT count(*) FROM arrays WHERE name = ?", "loc_node", &parts);
+    if (rc < 0 || parts == 0) return rc;
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        v8a__free(*cols[i]);
+        *cols[i] = NULL;
+        if ((rc = load_array(s, names[i], nl, 4, (void **)cols[i], 0)) < 0) return rc;
+    }
+    for (uint64_t i = 0; i < nl; i++)
+        if (h->loc_node[i] >= h->node_count ||
+            (h->loc_script_node[i] != V8A_NONE && h->loc_script_node[i] >= h->node_count))
+            return v8a__error_set(V8A_EFORMAT,
+                                  "%s: table arrays: location %" PRIu64
+                                  " points past the nodes (corrupt database)",
+                                  s->path, i);
+    *done = 1;
+    return 0;
+}
+
 static int put_location(v8a_heap *h, uint32_t i, sqlite3_stmt *st)
 {
     uint32_t a = v8a_heap_find_id(h, (uint64_t)sqlite3_column_int64(st, 0));
@@ -604,10 +633,12 @@ int v8a_store_load_heap(v8a_store *s, v8a_heap **out)
     h->tfi_count = (uint32_t)nf;
     h->trace_count = (uint32_t)nt;
     h->sample_count = (uint32_t)nsm;
-    if ((rc = load_rows(s,
-                        "SELECT node_id, script_id, script_node_id, line, column FROM locations "
-                        "ORDER BY rowid",
-                        5, nl, put_location, h, "locations")) < 0 ||
+    int locs = 0;
+    if ((rc = load_location_arrays(s, h, nl, &locs)) < 0 ||
+        (!locs && (rc = load_rows(s,
+                                  "SELECT node_id, script_id, script_node_id, line, column "
+                                  "FROM locations ORDER BY rowid",
+                                  5, nl, put_location, h, "locations")) < 0) ||
         (rc = load_rows(s,
                         "SELECT function_id, name_sid, script_name_sid, script_id, line, column "
                         "FROM trace_functions ORDER BY idx",

@@ -110,7 +110,9 @@ static const char *const arrays[] = {"node_type",
                                      "distance",
                                      "class",
                                      "string_data",
-                                     "string_offset"};
+                                     "string_offset",
+                                     "loc_node",
+                                     "loc_script_node"};
 static const char *const tables[] = {"strings",         "classes",    "locations", "trace_nodes",
                                      "trace_functions", "samples",    "fields",    "node_types",
                                      "edge_types",      "statistics", "meta",      "arrays",

@@ -308,12 +308,23 @@ static void test_db_lying_counts(void)
     make_db(path,
             "UPDATE arrays SET data = replace(data, x'00', x'20') WHERE name = 'string_data'");
     CU_ASSERT_EQUAL(load_db(path), V8A_EFORMAT);
+    /* a location pointing past the nodes; without the location arrays, the
+     * rows are read instead, and checked as well */
+    make_db(path, "UPDATE arrays SET data = x'ffffff0008000000' WHERE name = 'loc_node'");
+    CU_ASSERT_EQUAL(load_db(path), V8A_EFORMAT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(v8a_error_last()->message, "location 0 points past the nodes"));
+    make_db(path, "DELETE FROM arrays WHERE name GLOB 'loc_*'");
+    CU_ASSERT_EQUAL(load_db(path), 0);
+    make_db(path, "DELETE FROM arrays WHERE name GLOB 'loc_*';"
+                  "UPDATE locations SET node_id = 999999 WHERE rowid = 1");
+    CU_ASSERT_EQUAL(load_db(path), V8A_EFORMAT);
     make_db(path, "UPDATE arrays SET data = zeroblob(length(data) * 2) WHERE name = 'dominator'");
     CU_ASSERT_EQUAL(load_db(path), V8A_EFORMAT);
     /* dominators pointing past the nodes */
-    make_db(path,
-            "UPDATE arrays SET data = x'ffffffff' || substr(data, 5) WHERE name = 'dominator'");
+    make_db(path, "UPDATE arrays SET data = CAST(x'ffffffff' || substr(data, 5) AS BLOB) "
+                  "WHERE name = 'dominator'"); /* || makes text, whose length stops at a NUL */
     CU_ASSERT_EQUAL(load_db(path), V8A_EFORMAT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(v8a_error_last()->message, "analysis arrays are inconsistent"));
     /* a newer schema; a foreign SQLite file */
     char newer[64];
     snprintf(newer, sizeof newer, "PRAGMA user_version = %d", V8A_SCHEMA_VERSION + 1);
