@@ -73,6 +73,9 @@ static int subtree(ctx *c, uint32_t o, int level, const char *rank)
 {
     if (row(c, o, level, rank)) return -1;
     if (level >= c->depth) return 0;
+    /* a node's children are sorted when it is shown, not all beforehand */
+    if (c->first[o + 1] - c->first[o] > 1)
+        qsort(c->child + c->first[o], c->first[o + 1] - c->first[o], 4, by_retained);
     long shown = 0;
     for (uint32_t k = c->first[o]; k < c->first[o + 1] && shown < c->children; k++) {
         char r[128];
@@ -128,7 +131,7 @@ int cmd_dominators(int argc, char **argv)
         rc = cli_error("out of memory");
         goto done;
     }
-    /* children lists of the dominator tree, each sorted by retained size */
+    /* children lists of the dominator tree (sorted by retained size as shown) */
     uint32_t root = v8a_analysis_root(a), ntop = 0;
     unsigned synthetic = hs_node_type(h, "synthetic");
     for (uint32_t o = 0; o < n; o++)
@@ -139,9 +142,6 @@ int cmd_dominators(int argc, char **argv)
     for (uint32_t o = n; o > 0; o--) x.first[o] = x.first[o - 1];
     x.first[0] = 0;
     sort_a = a;
-    for (uint32_t o = 0; o < n; o++)
-        if (x.first[o + 1] - x.first[o] > 1)
-            qsort(x.child + x.first[o], x.first[o + 1] - x.first[o], 4, by_retained);
     for (uint32_t o = 0; o < n; o++)
         if (o != root && v8a_heap_node_type(h, o) != synthetic &&
             v8a_heap_node_type(h, v8a_analysis_dominator(a, o)) == synthetic &&
