@@ -78,8 +78,10 @@ size_t v8a__utf8_count(const char *s);
  * code points of valid UTF-8 s with an ellipsis on the cut side. */
 void v8a__flame_ellipsis(const char *s, size_t keep, v8a_flame_truncate tr, char *out, size_t cap);
 
-/* The frame's display label ("name") and location ("url:line:col", or "").
- * Borrowed from the profile / static storage. */
+/* The frame's display label ("name") and location ("url:line:col", or "";
+ * a url too long for cap (at least 48) loses its start to an ellipsis, so
+ * that its end and the line stay). Borrowed from the profile / static
+ * storage. */
 const char *v8a__flame_name(const v8a_profile *p, uint32_t frame);
 void v8a__flame_location(const v8a_profile *p, uint32_t frame, char *out, size_t cap);
 

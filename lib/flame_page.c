@@ -145,13 +145,22 @@ void v8a__flame_location(const v8a_profile *p, uint32_t frame, char *out, size_t
     if (frame >= p->nframes) return;
     const v8a_frame *f = &p->frames[frame];
     const char *url = v8a_profile_string(p, f->url);
-    if (!*url) return;
+    if (!*url || cap < 48) return;
+    char suffix[32] = "";
     if (f->line > 0 && f->column > 0)
-        snprintf(out, cap, "%s:%d:%d", url, f->line, f->column);
+        snprintf(suffix, sizeof suffix, ":%d:%d", f->line, f->column);
     else if (f->line > 0)
-        snprintf(out, cap, "%s:%d", url, f->line);
-    else
-        snprintf(out, cap, "%s", url);
+        snprintf(suffix, sizeof suffix, ":%d", f->line);
+    size_t ul = strlen(url), sl = strlen(suffix), at = 0;
+    const char *lead = "";
+    if (ul + sl + 1 > cap) {
+        /* too long: its end and the line survive, after an ellipsis, cut on
+         * a UTF-8 boundary */
+        lead = "\xe2\x80\xa6";
+        at = ul - (cap - 1 - sl - 3);
+        while (at < ul && ((unsigned char)url[at] & 0xc0) == 0x80) at++;
+    }
+    snprintf(out, cap, "%s%s%s", lead, url + at, suffix);
 }
 
 static void with_commas(char *out, size_t cap, int64_t v)

@@ -323,7 +323,7 @@ int v8a__flame_render_svg(const v8a_flame_layout *l, v8a_write_cb write, void *p
         put_int(s, r->self);
         puts_(s, "\"><title>");
         put_esc(s, name);
-        char loc[1024];
+        char loc[4096];
         v8a__flame_location(rp, f, loc, sizeof loc);
         if (loc[0]) {
             puts_(s, "&#10;");

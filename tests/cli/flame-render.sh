@@ -68,6 +68,11 @@ run png-stdout 0 "$FL" render -f png "$P" && magic png-stdout "$T/out" 89504e47
 run static 0 "$FL" render --static -o "$T/static.svg" "$P"
 grep -q "<script" "$T/static.svg" && fail "static: has a script"
 has static-title "$T/static.svg" "total .* (.*%), self"
+# a url too long for the tooltip keeps its end and the line, after an ellipsis
+url="file:///$(printf 'd/%.0s' $(seq 3000))app.js"
+printf '{"nodes":[{"id":1,"callFrame":{"functionName":"(root)","scriptId":"0","url":"","lineNumber":-1,"columnNumber":-1},"children":[2]},{"id":2,"callFrame":{"functionName":"work","scriptId":"1","url":"%s","lineNumber":12,"columnNumber":4}}],"startTime":0,"endTime":3000,"samples":[2,2,2],"timeDeltas":[1000,1000,1000]}' "$url" >"$T/long.cpuprofile"
+run long-url 0 "$FL" render -o "$T/long.svg" "$T/long.cpuprofile" &&
+    has long-url "$T/long.svg" '<title>work&#10;…/d/d/d/.*/d/app.js:13:5</title>'
 run options 0 "$FL" render -w samples -s weight --palette package --truncate left --min-width 1% \
     --max-depth 6 --show-idle --title 'T <&> "q"' --width 800 -o "$T/opts.svg" "$P"
 has options-title "$T/opts.svg" 'T &lt;&amp;&gt; &quot;q&quot;'
