@@ -76,6 +76,15 @@ ls "$T/cache/v8a/"*.v8adb >/dev/null 2>&1 || { echo "FAIL sql-raw-cached: no cac
 run sql-raw-again 0 "$HS" sql hand/six-fields.heapsnapshot "SELECT count(*) AS n FROM strings" &&
     same sql-raw-again "$T/out" "n
 21"
+# the rows added to the cache entry are the rows an import writes
+Q="SELECT * FROM nodes ORDER BY id; SELECT * FROM strings ORDER BY sid"
+run sql-rows-import 0 "$HS" sql -f csv "$T/six.v8adb" "$Q" && cp "$T/out" "$T/rows-import"
+run sql-rows-added 0 "$HS" sql -f csv hand/six-fields.heapsnapshot "$Q" &&
+    cmp -s "$T/out" "$T/rows-import" || { echo "FAIL sql-rows-added: differs from the import's"; fails=$((fails + 1)); }
+Q="SELECT id, ordinal, type, name, self_size, edge_count, class, shallow_size, retained_size, distance, dominator_id FROM nodes ORDER BY id"
+run sql-nodes-import 0 "$HS" sql -f csv "$T/six.v8adb" "$Q" && cp "$T/out" "$T/nodes-import"
+run sql-nodes-added 0 "$HS" sql -f csv hand/six-fields.heapsnapshot "$Q" &&
+    cmp -s "$T/out" "$T/nodes-import" || { echo "FAIL sql-nodes-added: differs from the import's"; fails=$((fails + 1)); }
 # --no-rows: the analysis commands work, SQL is refused with a way out
 run import-no-rows 0 "$HS" import -q --no-rows -o "$T/lean.v8adb" hand/six-fields.heapsnapshot
 run lean-summary 0 "$HS" summary -f csv "$T/lean.v8adb" &&
