@@ -62,45 +62,54 @@ int v8a__sqlite_exec(sqlite3 *db, const char *path, const char *sql)
     return 0;
 }
 
-int v8a_is_database(const char *path)
+/* The first 100 bytes of path (the SQLite header) and its size: the
+ * number of header bytes read (fewer for a short file), or an error when
+ * the file does not open. */
+static ssize_t read_header(const char *path, unsigned char hd[100], uint64_t *size)
 {
-    static const char magic[16] = "SQLite format 3";
-    char buf[16];
+    struct stat st;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         int e = errno;
         return v8a__error_set(e == ENOENT ? V8A_ENOTFOUND : V8A_EIO, "%s: %s", path, strerror(e));
     }
-    ssize_t k = read(fd, buf, 16);
+    ssize_t k = read(fd, hd, 100);
+    *size = fstat(fd, &st) == 0 ? (uint64_t)st.st_size : 0;
     close(fd);
-    return k == 16 && memcmp(buf, magic, 16) == 0;
+    return k < 0 ? 0 : k; /* unreadable (a directory): no header, as a short file */
+}
+
+static int is_sqlite(const unsigned char *hd, ssize_t k)
+{
+    return k >= 16 && memcmp(hd, "SQLite format 3", 16) == 0;
+}
+
+int v8a_is_database(const char *path)
+{
+    unsigned char hd[100];
+    uint64_t size;
+    ssize_t k = read_header(path, hd, &size);
+    return k < 0 ? (int)k : is_sqlite(hd, k);
 }
 
 /* A database file shorter than its header says (a cut copy or upload): found
  * here, since an immutable read only notices the pages it touches. The
  * header's page count is valid when its "version-valid-for" number equals the
  * change counter (https://www.sqlite.org/fileformat2.html, 1.3). */
-static int check_length(const char *path)
+static int check_length(const char *path, const unsigned char *hd, ssize_t k, uint64_t size)
 {
-    unsigned char hd[100];
-    struct stat st;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return v8a__error_set(V8A_EIO, "%s: %s", path, strerror(errno));
-    ssize_t k = read(fd, hd, sizeof hd);
-    int ok = fstat(fd, &st) == 0;
-    close(fd);
-    if (k != (ssize_t)sizeof hd || !ok)
+    if (k < 100)
         return v8a__error_set(V8A_EFORMAT, "%s: not a v8a database (header cut short)", path);
     uint32_t psz = (uint32_t)hd[16] << 8 | hd[17];
     uint64_t page = psz == 1 ? 65536 : psz;
     uint32_t pages =
         (uint32_t)hd[28] << 24 | (uint32_t)hd[29] << 16 | (uint32_t)hd[30] << 8 | hd[31];
     if (memcmp(hd + 24, hd + 92, 4) != 0 || pages == 0 || page < 512) return 0;
-    if ((uint64_t)st.st_size < pages * page)
+    if (size < pages * page)
         return v8a__error_set(V8A_EFORMAT,
                               "%s: the file is %" PRIu64 " bytes, its header says %" PRIu32
                               " pages of %" PRIu64 " bytes (file truncated?)",
-                              path, (uint64_t)st.st_size, pages, page);
+                              path, size, pages, page);
     return 0;
 }
 
@@ -145,10 +154,12 @@ int v8a_store_open(v8a_store **out, const char *db_path)
 {
     *out = NULL;
     v8a__sqlite_setup();
-    int isdb = v8a_is_database(db_path);
-    if (isdb < 0) return isdb;
-    if (!isdb) return v8a__error_set(V8A_EFORMAT, "%s: not a v8a database", db_path);
-    int lrc = check_length(db_path);
+    unsigned char hd[100];
+    uint64_t size;
+    ssize_t k = read_header(db_path, hd, &size);
+    if (k < 0) return (int)k;
+    if (!is_sqlite(hd, k)) return v8a__error_set(V8A_EFORMAT, "%s: not a v8a database", db_path);
+    int lrc = check_length(db_path, hd, k, size);
     if (lrc < 0) return lrc;
     v8a_store *s = v8a__calloc(1, sizeof *s);
     if (!s || !(s->path = v8a__strdup(db_path))) {
