@@ -152,18 +152,37 @@ int v8a_cache_lookup(v8a_store **out, const char *path, const char *cache_dir)
     return rc;
 }
 
-/* The import options of an open: rows only when the open asks for them. */
-static v8a_import_options import_for(const v8a_open_options *opts)
+/* Imports path into db as the open asks (row tables only when it wants
+ * them), keeping the heap and analysis in *h and *a when it says keep. */
+static int import_for(const char *path, const char *db, const v8a_open_options *opts, v8a_heap **h,
+                      v8a_analysis **a)
 {
     v8a_import_options io = opts->import;
     io.rows = opts->rows;
-    return io;
+    *h = NULL;
+    *a = NULL;
+    return v8a__store_import_keep(path, db, &io, opts->keep ? h : NULL, a);
+}
+
+/* Opens db, which an import just wrote, handing it what the import kept
+ * (freed when the open fails). */
+static int open_imported(v8a_store **out, const char *db, v8a_heap *h, v8a_analysis *a)
+{
+    int rc = v8a_store_open(out, db);
+    if (rc < 0) {
+        v8a_analysis_free(a);
+        v8a_heap_free(h);
+        return rc;
+    }
+    (*out)->imported = 1;
+    (*out)->kept_heap = h;
+    (*out)->kept_analysis = a;
+    return 0;
 }
 
 /* Imports path into a fresh temporary database, removed on close. */
 static int open_temporary(v8a_store **out, const char *path, const v8a_open_options *opts)
 {
-    v8a_import_options io = import_for(opts);
     const char *tmpdir = getenv("TMPDIR");
     char tmpl[4096];
     snprintf(tmpl, sizeof tmpl, "%s/v8a-XXXXXX", tmpdir && tmpdir[0] ? tmpdir : "/tmp");
@@ -172,24 +191,15 @@ static int open_temporary(v8a_store **out, const char *path, const v8a_open_opti
         return v8a__error_set(V8A_EIO, "%s: cannot create a temporary database: %s", tmpl,
                               strerror(errno));
     close(fd);
-    v8a_heap *h = NULL;
-    v8a_analysis *a = NULL;
-    int rc = v8a__store_import_keep(path, tmpl, &io, opts->keep ? &h : NULL, &a);
+    v8a_heap *h;
+    v8a_analysis *a;
+    int rc = import_for(path, tmpl, opts, &h, &a);
+    if (rc == 0) rc = open_imported(out, tmpl, h, a);
     if (rc < 0) {
-        unlink(tmpl);
-        return rc;
-    }
-    rc = v8a_store_open(out, tmpl);
-    if (rc < 0) {
-        v8a_analysis_free(a);
-        v8a_heap_free(h);
         unlink(tmpl);
         return rc;
     }
     (*out)->temporary = 1;
-    (*out)->imported = 1;
-    (*out)->kept_heap = h;
-    (*out)->kept_analysis = a;
     return 0;
 }
 
@@ -221,26 +231,16 @@ int v8a__cache_open(v8a_store **out, const char *path, const v8a_open_options *o
         v8a_store_close(s);
         v8a_error_clear();
     }
-    v8a_import_options io = import_for(opts);
-    v8a_heap *h = NULL;
-    v8a_analysis *a = NULL;
-    rc = v8a__store_import_keep(path, file, &io, opts->keep ? &h : NULL, &a);
+    v8a_heap *h;
+    v8a_analysis *a;
+    rc = import_for(path, file, opts, &h, &a);
     if (rc == V8A_EIO) {
         /* the cache is not writable after all (disk full, read-only): go on without it */
         v8a_error_clear();
         rc = open_temporary(out, path, opts);
         goto done;
     }
-    if (rc < 0) goto done;
-    rc = v8a_store_open(out, file);
-    if (rc == 0) {
-        (*out)->imported = 1;
-        (*out)->kept_heap = h;
-        (*out)->kept_analysis = a;
-    } else {
-        v8a_analysis_free(a);
-        v8a_heap_free(h);
-    }
+    if (rc == 0) rc = open_imported(out, file, h, a);
 done:
     free(id.real);
     v8a__free(dir);
