@@ -70,6 +70,14 @@ static int close_run(run_ctx *r)
     return 0;
 }
 
+/* A stretch beginning at sample i, empty. */
+static void begin(v8a_stretch *s, const v8a_profile *p, size_t i)
+{
+    memset(s, 0, sizeof *s);
+    s->first = i;
+    s->start_us = p->sample_time[i];
+}
+
 static int longest_first(const void *a, const void *b)
 {
     const v8a_stretch *x = a, *y = b;
@@ -114,11 +122,7 @@ int v8a_blocking_new(v8a_blocking **out, const v8a_profile *p, int64_t threshold
         if (cat == V8A_CAT_GC || cat == V8A_CAT_PROGRAM || cat == V8A_CAT_ROOT || n == 0) {
             /* no stack: part of the open run, or of the next one */
             v8a_stretch *s = r.open ? &r.cur : &r.lead;
-            if (!s->count) {
-                memset(s, 0, sizeof *s);
-                s->first = i;
-                s->start_us = p->sample_time[i];
-            }
+            if (!s->count) begin(s, p, i);
             s->count++;
             s->duration_us += d;
             if (cat == V8A_CAT_GC) s->gc_us += d;
@@ -126,14 +130,11 @@ int v8a_blocking_new(v8a_blocking **out, const v8a_profile *p, int64_t threshold
         }
         if (r.open && r.cur.task != task[n] && (rc = close_run(&r)) < 0) goto done;
         if (!r.open) {
-            if (r.lead.count) {
-                r.cur = r.lead; /* a GC the task's first allocation set off */
-                r.lead.count = 0;
-            } else {
-                memset(&r.cur, 0, sizeof r.cur);
-                r.cur.first = i;
-                r.cur.start_us = p->sample_time[i];
-            }
+            /* from the stack-less samples just before, if any: a GC the
+             * task's first allocation set off */
+            if (!r.lead.count) begin(&r.lead, p, i);
+            r.cur = r.lead;
+            r.lead.count = 0;
             r.open = 1;
             r.cur.task = task[n];
         }

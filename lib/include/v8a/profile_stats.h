@@ -97,8 +97,8 @@ const char *v8a_top_by_name(v8a_top_by by);
  * (program) samples, which V8 records without a stack, extend the open
  * stretch; when none is open, they begin the next one if a sample of a task
  * follows before an (idle) one (a task whose first allocation sets off a GC
- * blocks the loop from the GC on). It ends at an (idle) sample, at a sample of another task, or at
- * the end of the profile. Its duration is the summed duration of its
+ * blocks the loop from the GC on). It ends at an (idle) sample, at a sample
+ * of another task, or at the end of the profile. Its duration is the summed duration of its
  * samples (the time model), its gc_us the part in (garbage collector). */
 typedef struct v8a_stretch {
     size_t first, count; /* samples[first .. first+count) */
