@@ -462,6 +462,15 @@ static int load_location_arrays(v8a_store *s, v8a_heap *h, uint64_t nl, int *don
     return 0;
 }
 
+/* The ids taken in order's order (order's entries below n) rise strictly:
+ * id_order as the reader leaves it. */
+static int ids_rise(const uint64_t *id, const uint32_t *order, uint64_t n)
+{
+    for (uint64_t i = 1; i < n; i++)
+        if (id[order[i]] <= id[order[i - 1]]) return 0;
+    return 1;
+}
+
 static int put_location(v8a_heap *h, uint32_t i, sqlite3_stmt *st)
 {
     uint32_t a = v8a_heap_find_id(h, (uint64_t)sqlite3_column_int64(st, 0));
@@ -611,8 +620,7 @@ int v8a_store_load_heap(v8a_store *s, v8a_heap **out)
         if (h->edge_to[e] >= n || h->edge_type[e] >= h->edge_types.count ||
             (!h->edge_is_index[h->edge_type[e]] && h->edge_name[e] >= ns))
             goto corrupt;
-    for (uint64_t i = 1; i < n; i++)
-        if (h->node_id[h->id_order[i]] <= h->node_id[h->id_order[i - 1]]) goto corrupt;
+    if (!ids_rise(h->node_id, h->id_order, n)) goto corrupt;
 
     if ((rc = load_strings(s, h)) < 0) goto fail;
     {
@@ -767,23 +775,22 @@ int v8a_store_node_ids(v8a_store *s, uint64_t **out, size_t *n)
     if ((rc = load_array(s, "node_id", count, 8, (void **)&id, 0)) < 0 ||
         (rc = load_array(s, "id_order", count, 4, (void **)&order, 0)) < 0)
         goto done;
-    /* ids in order, in place: sorted[k] = id[order[k]], checked rising */
+    int in_range = 1;
+    for (uint64_t k = 0; k < count; k++) in_range &= order[k] < count;
+    if (!in_range || !ids_rise(id, order, count)) {
+        rc = v8a__error_set(V8A_EFORMAT,
+                            "%s: table arrays: \"id_order\" does not sort the node ids "
+                            "(corrupt database)",
+                            s->path);
+        goto done;
+    }
+    /* the ids in order, in place of the ids by ordinal */
     uint64_t *sorted = v8a__malloc((size_t)count * 8 + 8);
     if (!sorted) {
         rc = v8a__error_nomem("node ids");
         goto done;
     }
-    for (uint64_t k = 0; k < count; k++) {
-        if (order[k] >= count || (k && id[order[k]] <= sorted[k - 1])) {
-            v8a__free(sorted);
-            rc = v8a__error_set(V8A_EFORMAT,
-                                "%s: table arrays: \"id_order\" does not sort the node ids "
-                                "(corrupt database)",
-                                s->path);
-            goto done;
-        }
-        sorted[k] = id[order[k]];
-    }
+    for (uint64_t k = 0; k < count; k++) sorted[k] = id[order[k]];
     *out = sorted;
     *n = (size_t)count;
 done:
